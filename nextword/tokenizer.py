@@ -1,0 +1,168 @@
+"""Word-level and character-level vocabularies, built with Hugging Face ``tokenizers``.
+
+Words are modelled lower-cased (a compact vocabulary); a case table remembers how each word is
+usually written in mid-sentence (``I``, ``London``), so suggestions come back the way a user would
+type them. ``tokenizer.json`` is the ``tokenizers`` file; ``vocab.json`` holds the case table and
+the character vocabulary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+from .errors import ModelFileError
+
+UNK, BOS = "<unk>", "<s>"  # unknown word; paragraph boundary (start of a paragraph)
+SPECIALS = [UNK, BOS]
+# A word is letters/digits with inner apostrophes ("don't", "I'll"); any other symbol stands alone.
+WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
+_WORD_RE = re.compile(WORD_PATTERN)
+_IS_WORD = re.compile(r"\w")
+SENTENCE_END = {".", "!", "?", BOS}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+CHAR_UNK, CHAR_BOUNDARY = "\x00", "\n"  # unknown character; paragraph boundary in the char stream
+
+
+def normalize(text: str) -> str:
+    """The normalisation applied before splitting into words (curly apostrophes to ASCII)."""
+    return text.translate(_APOSTROPHES)
+
+
+def split_words(text: str) -> list[str]:
+    """Surface tokens of ``text`` (case kept), as the word tokenizer splits them."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def is_word(token: str) -> bool:
+    return bool(_IS_WORD.match(token)) and token not in SPECIALS
+
+
+def _hf_tokenizer() -> Tokenizer:
+    tok = Tokenizer(models.WordLevel(unk_token=UNK))
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.NFC(), normalizers.Replace("\u2019", "'"), normalizers.Replace("\u2018", "'"),
+         normalizers.Replace("\u02bc", "'"), normalizers.Lowercase()]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Split(Regex(WORD_PATTERN), behavior="isolated")]
+    )
+    return tok
+
+
+class WordTokenizer:
+    """Lower-cased word vocabulary with a case table and a character vocabulary."""
+
+    def __init__(self, hf: Tokenizer, case: dict[str, str], chars: str):
+        self.hf = hf
+        vocab = hf.get_vocab()
+        self.words: list[str] = [""] * len(vocab)
+        for word, idx in vocab.items():
+            self.words[idx] = word
+        self.ids: dict[str, int] = vocab
+        self.case = case
+        self.chars = chars
+        self.char_ids = {c: i for i, c in enumerate(chars)}
+        self.unk_id, self.bos_id = vocab[UNK], vocab[BOS]
+        self.word_mask = np.array([is_word(w) for w in self.words], dtype=bool)
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.words)
+
+    # -- building -------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, paragraphs: Sequence[str], vocab_size: int = 30_000, min_frequency: int = 2,
+              max_chars: int = 160) -> WordTokenizer:
+        """Train the word vocabulary (most frequent lower-cased tokens) and the case table."""
+        hf = _hf_tokenizer()
+        trainer = trainers.WordLevelTrainer(
+            vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIALS,
+            show_progress=False,
+        )
+        hf.train_from_iterator(paragraphs, trainer=trainer)
+        surface: dict[str, Counter] = {}
+        char_counts: Counter = Counter()
+        for para in paragraphs:
+            char_counts.update(para.lower())
+            prev = BOS
+            for tok in split_words(para):
+                if prev not in SENTENCE_END:  # mid-sentence spelling is the one users want
+                    surface.setdefault(tok.lower(), Counter())[tok] += 1
+                prev = tok
+        vocab = hf.get_vocab()
+        case = {}
+        for low, counts in surface.items():
+            if low in vocab:
+                best = counts.most_common(1)[0][0]
+                if best != low:
+                    case[low] = best
+        chars = CHAR_UNK + CHAR_BOUNDARY + "".join(
+            c for c, _ in char_counts.most_common(max_chars) if c not in (CHAR_UNK, CHAR_BOUNDARY)
+        )
+        return cls(hf, case, chars)
+
+    # -- encoding -------------------------------------------------------------------------------
+    def token_id(self, token: str) -> int:
+        return self.ids.get(token.lower(), self.unk_id)
+
+    def encode(self, text: str) -> list[int]:
+        return [self.token_id(t) for t in split_words(text)]
+
+    def encode_paragraphs(self, paragraphs: Iterable[str], batch: int = 2048) -> np.ndarray:
+        """Token ids of all paragraphs, each preceded by the boundary token (parallel, in Rust)."""
+        chunks: list[np.ndarray] = []
+        buf: list[str] = []
+
+        def flush() -> None:
+            for enc in self.hf.encode_batch(buf, add_special_tokens=False):
+                chunks.append(np.array([self.bos_id, *enc.ids], dtype=np.int32))
+            buf.clear()
+
+        for para in paragraphs:
+            buf.append(para)
+            if len(buf) >= batch:
+                flush()
+        if buf:
+            flush()
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+
+    def encode_chars(self, text: str) -> list[int]:
+        return [self.char_ids.get(c, 0) for c in text.lower()]
+
+    def display(self, word: str, sentence_start: bool = False) -> str:
+        """How a user would type a vocabulary word here: its usual case, capitalised at a
+        sentence start."""
+        shown = self.case.get(word, word)
+        if sentence_start and shown[:1].islower():
+            shown = shown[:1].upper() + shown[1:]
+        return shown
+
+    # -- files ----------------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        self.hf.save(str(directory / "tokenizer.json"))
+        (directory / "vocab.json").write_text(
+            json.dumps({"case": self.case, "chars": self.chars}, ensure_ascii=False), "utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: str | Path) -> WordTokenizer:
+        directory = Path(directory)
+        try:
+            hf = Tokenizer.from_file(str(directory / "tokenizer.json"))
+            extra = json.loads((directory / "vocab.json").read_text("utf-8"))
+            tok = cls(hf, dict(extra["case"]), str(extra["chars"]))
+        except FileNotFoundError as exc:
+            raise ModelFileError(f"model directory {directory} is missing {Path(exc.filename).name}") from None
+        except Exception as exc:  # tokenizers raises plain Exception on garbage
+            raise ModelFileError(f"bad tokenizer in {directory}: {str(exc).splitlines()[0][:120]}") from None
+        if UNK not in tok.ids or BOS not in tok.ids:
+            raise ModelFileError(f"bad tokenizer in {directory}: not a nextword word vocabulary")
+        return tok
