@@ -1,0 +1,133 @@
+"""Correction candidates: every vocabulary word within a small edit distance of a typed word.
+
+A symmetric-delete index (the SymSpell idea): each vocabulary word is stored under every string
+obtained by deleting up to ``max_distance`` characters from its first ``prefix_length``
+characters. A typed word's own deletes then meet the deletes of every word within that distance,
+so a lookup is a few dozen hash probes instead of a scan of the vocabulary. The deletes are kept
+as sorted 64-bit hashes in numpy arrays (a few MB for 30,000 words rather than a dict of a
+million strings); every hit is confirmed with the true (restricted Damerau-Levenshtein) distance.
+
+This covers adjacent-key substitutions, transpositions, doubled and dropped letters and missing
+apostrophes (``dont`` is one deletion from ``don't``). ``split_candidates`` adds the run-together
+case (``alot`` -> ``a lot``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+
+def osa_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (insert, delete, substitute, swap adjacent characters)
+    between ``a`` and ``b``; any distance above ``limit`` comes back as ``limit + 1``."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    # common ends cost nothing; trimming them keeps the table to the differing middle
+    start = 0
+    while start < la and start < lb and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
+        end += 1
+    a, b = a[start:la - end], b[start:lb - end]
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return min(la + lb, limit + 1)
+    prev2: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        ai = a[i - 1]
+        row_min = i
+        for j in range(1, lb + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1] and cost:
+                d = min(d, prev2[j - 2] + 1)
+            cur[j] = d
+            row_min = min(row_min, d)
+        if row_min > limit:  # every later row can only be larger
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[lb], limit + 1)
+
+
+def deletes(word: str, max_distance: int) -> set[str]:
+    """``word`` and every string made by deleting up to ``max_distance`` of its characters."""
+    out = {word}
+    frontier = {word}
+    for _ in range(max_distance):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))} - out
+        out |= frontier
+    return out
+
+
+def _hashes(strings: Iterable[str]) -> np.ndarray:
+    # Python's str hash is salted per process; the index lives only inside one process.
+    return np.fromiter((hash(s) for s in strings), dtype=np.int64)
+
+
+class DeleteIndex:
+    """Symmetric-delete lookup of the words (``words[i]`` has id ``ids[i]``) within an edit
+    distance of a typed string."""
+
+    def __init__(self, words: Iterable[str], ids: Iterable[int] | None = None,
+                 max_distance: int = 2, prefix_length: int = 7):
+        self.words: list[str] = list(words)
+        self.ids = np.asarray(list(ids) if ids is not None else range(len(self.words)), dtype=np.int64)
+        self.max_distance = max_distance
+        self.prefix_length = prefix_length
+        self.by_id = dict(zip(self.ids.tolist(), self.words, strict=True))
+        keys: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        for row, word in enumerate(self.words):
+            h = _hashes(deletes(word[:prefix_length], max_distance))
+            keys.append(h)
+            rows.append(np.full(len(h), row, dtype=np.int32))
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+        order = np.argsort(key, kind="stable")
+        self._keys, self._rows = key[order], row[order]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def _rows_for(self, typed: str, max_distance: int) -> np.ndarray:
+        probes = _hashes(deletes(typed[: self.prefix_length], max_distance))
+        lo = np.searchsorted(self._keys, probes, side="left")
+        hi = np.searchsorted(self._keys, probes, side="right")
+        hit = hi > lo
+        if not hit.any():
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate([self._rows[a:b] for a, b in zip(lo[hit], hi[hit], strict=True)]))
+
+    def lookup(self, typed: str, max_distance: int | None = None) -> list[tuple[str, int, int]]:
+        """``(word, id, distance)`` for every indexed word within ``max_distance`` of ``typed``
+        (the typed string itself included, at distance 0), nearest first."""
+        limit = self.max_distance if max_distance is None else min(max_distance, self.max_distance)
+        found = []
+        for row in self._rows_for(typed, limit).tolist():
+            word = self.words[row]
+            d = osa_distance(typed, word, limit)
+            if d <= limit:
+                found.append((word, int(self.ids[row]), d))
+        found.sort(key=lambda t: t[2])
+        return found
+
+
+def split_candidates(typed: str, is_known: callable, min_part: int = 1) -> Iterator[tuple[str, str]]:
+    """Ways to read a run-together ``typed`` as two known words (``alot`` -> ``a``, ``lot``).
+    One-letter parts are only ``a`` and ``i``, the English one-letter words."""
+    for cut in range(min_part, len(typed) - min_part + 1):
+        left, right = typed[:cut], typed[cut:]
+        if not left or not right:
+            continue
+        if len(left) == 1 and left not in "ai" or len(right) == 1 and right not in "ai":
+            continue
+        if is_known(left) and is_known(right):
+            yield left, right

@@ -1,0 +1,340 @@
+"""Context-aware spelling correction: a noisy channel over vocabulary candidates.
+
+For a typed word ``t`` after the text ``context`` every candidate ``c`` (vocabulary words within
+edit distance 2, the user's own words, two-word splits) is scored
+
+    log P(c | context) + channel_weight * log P(t | c) + edit_cost * edits(t, c)
+
+with P(c | context) from the typing model (word LSTM + Kneser-Ney; the plain unigram when there
+is no context) and P(t | c) from the learned keyboard error model. Keeping the word as typed is
+one more hypothesis: a vocabulary word scores its own language-model probability; a word outside
+the vocabulary scores P(<unk> | context) times its spelling probability under the character LSTM.
+
+``autocorrect`` replaces a word only when the best candidate beats the typed word by a margin
+calibrated on development data (a larger one for words that are themselves real words, since
+"correcting" those is how autocorrect breaks text). It leaves numbers, URLs, e-mail addresses,
+code, ALL-CAPS acronyms and the user's dictionary words alone, and keeps the typed case and the
+punctuation around each word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .candidates import DeleteIndex, osa_distance, split_candidates
+from .errormodel import ErrorModel
+from .tokenizer import WordTokenizer, normalize, split_words
+
+try:  # the public dataclass lives with the typing model
+    from .predict import Suggestion
+except ImportError:  # pragma: no cover - only while predict.py does not exist yet
+    @dataclass(frozen=True)
+    class Suggestion:  # type: ignore[no-redef]
+        word: str
+        score: float
+        kind: str
+
+
+@runtime_checkable
+class LanguageModel(Protocol):
+    """What the corrector needs from a typing model (``nextword.predict.TypingModel``)."""
+
+    tokenizer: WordTokenizer
+    unigram: np.ndarray  # training-corpus count of each vocabulary id
+    user_words: set[str]  # lower-cased words the user never wants corrected
+
+    def next_word_probs(self, context: str) -> np.ndarray:
+        """P(next word id | the text ``context``) over the whole vocabulary."""
+        ...
+
+    def char_logprob(self, word: str) -> float:
+        """log P(the lower-cased spelling of ``word``) under the character model."""
+        ...
+
+
+@dataclass
+class CorrectorParams:
+    """Scoring weights and replacement margins (nats). Defaults were calibrated on the
+    development pairs and sentences; see ``scripts/bench_correct.py --calibrate``."""
+
+    channel_weight: float = 1.0
+    edit_cost: float = -2.0  # log-odds of any one slip: a prior against correcting at all
+    oov_offset: float = 2.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    split_cost: float = -4.0  # a run-together pair (one space missed)
+    margin_oov: float = 1.0  # autocorrect: best must beat an unknown typed word by this much
+    margin_known: float = 7.0  # ... and a known (vocabulary) word by this much
+    short_word: int = 4  # words this short only get one-edit candidates
+    max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
+
+
+# -- tokens that are never touched ----------------------------------------------------------------
+
+_URL = re.compile(r"^[(<\[\"']*(?:[a-z][a-z0-9+.-]*://|www\.)\S+|^[\w-]+(?:\.[\w-]+)+/\S*", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CODE = re.compile(
+    r"[_/\\=<>{}\[\]|`$#@~^*]"  # symbols of paths, code and markup
+    r"|\w\.\w"  # dotted names: os.path, file.txt
+    r"|[a-z][A-Z]"  # camelCase
+    r"|^--?\w"  # command-line flags
+    r"|\w\(|\w::\w|->"
+)
+_DIGIT = re.compile(r"\d")
+_WORD_IN_CHUNK = re.compile(r"\w+(?:'\w+)*")
+_PLAIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+
+
+def chunk_kind(chunk: str) -> str:
+    """What a whitespace-separated chunk of text is: ``url``, ``email``, ``code``, ``number``
+    or ``text`` (only ``text`` chunks are corrected)."""
+    if _URL.search(chunk):
+        return "url"
+    if _EMAIL.search(chunk):
+        return "email"
+    if _CODE.search(chunk):
+        return "code"
+    if _DIGIT.search(chunk):
+        return "number"
+    return "text"
+
+
+def is_acronym(word: str) -> bool:
+    """ALL-CAPS words of two or more letters (``NASA``, ``HTTP``) are names, not typos."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def match_case(typed: str, word: str, tokenizer: WordTokenizer | None = None) -> str:
+    """``word`` (lower case) written the way ``typed`` was: capitalised if the typed word was,
+    otherwise in its usual case (``i`` -> ``I``, ``london`` -> ``London``)."""
+    shown = tokenizer.display(word) if tokenizer is not None else word
+    if typed[:1].isupper():
+        return shown[:1].upper() + shown[1:]
+    return shown
+
+
+# -- a frequency-only model for development and as a fallback -------------------------------------
+
+class FrequencyModel:
+    """The language-model protocol from corpus counts alone: the next word is drawn from the
+    unigram distribution whatever the context, and spellings from a letter-bigram model."""
+
+    def __init__(self, tokenizer: WordTokenizer, counts: np.ndarray, bigrams: dict[str, float],
+                 user_words: Iterable[str] = ()):
+        self.tokenizer = tokenizer
+        self.unigram = counts.astype(np.float64)
+        self._probs = (self.unigram + 0.5) / (self.unigram + 0.5).sum()
+        self._bigrams = bigrams
+        self.user_words = {w.lower() for w in user_words}
+
+    @classmethod
+    def from_corpus(cls, paths: Sequence[str | Path], vocab_size: int = 30_000) -> FrequencyModel:
+        paragraphs = [p for path in paths for p in Path(path).read_text("utf-8").splitlines() if p.strip()]
+        tok = WordTokenizer.build(paragraphs, vocab_size=vocab_size)
+        counts = np.zeros(tok.vocab_size)
+        letters: Counter = Counter()
+        for para in paragraphs:
+            for w in split_words(para):
+                counts[tok.token_id(w)] += 1
+                w = "^" + w.lower() + "$"
+                letters.update(w[i:i + 2] for i in range(len(w) - 1))
+        firsts: Counter = Counter()
+        for bg, n in letters.items():
+            firsts[bg[0]] += n
+        bigrams = {bg: math.log(n / firsts[bg[0]]) for bg, n in letters.items()}
+        return cls(tok, counts, bigrams)
+
+    def next_word_probs(self, context: str) -> np.ndarray:
+        return self._probs
+
+    def char_logprob(self, word: str) -> float:
+        w = "^" + word.lower() + "$"
+        return sum(self._bigrams.get(w[i:i + 2], -12.0) for i in range(len(w) - 1))
+
+
+# -- the corrector --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Cands:
+    """Context-free part of a typed word's hypotheses (cached per spelling)."""
+
+    ids: np.ndarray  # vocabulary ids of the candidates
+    words: list[str]
+    channel: np.ndarray  # channel_weight * log P(typed | c) + edit_cost * edits
+    typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
+    splits: list[tuple[str, str]]
+
+
+class Corrector:
+    """Noisy-channel correction of typed words against a typing model."""
+
+    def __init__(self, model: LanguageModel, error_model: ErrorModel | None = None,
+                 params: CorrectorParams | None = None):
+        self.model = model
+        self.tok = model.tokenizer
+        self.errors = error_model or ErrorModel.load()
+        self.params = params or CorrectorParams()
+        words = self.tok.words
+        keep = [i for i, w in enumerate(words)
+                if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
+        self.index = DeleteIndex([words[i] for i in keep], keep)
+        uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
+        self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
+        self._user_key: frozenset[str] = frozenset()
+        self._user_index: DeleteIndex | None = None
+        self._cands = lru_cache(maxsize=50_000)(self._candidates)
+
+    # -- context-free candidates ------------------------------------------------------------------
+    def _candidates(self, typed: str) -> _Cands:
+        p = self.params
+        limit = 1 if len(typed) <= p.short_word else 2
+        found = self.index.lookup(typed, limit)
+        ids, words, channel = [], [], []
+        typed_id = -1
+        for word, wid, dist in found:
+            if dist == 0:
+                typed_id = wid
+                continue
+            ids.append(wid)
+            words.append(word)
+            channel.append(p.channel_weight * self.errors.logp(typed, word) + p.edit_cost * dist)
+        splits = []
+        if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
+            splits = list(split_candidates(typed, lambda w: w in self.tok.ids))
+        return _Cands(np.asarray(ids, dtype=np.int64), words, np.asarray(channel), typed_id, splits)
+
+    def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
+        """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
+        user = frozenset(w for w in self.model.user_words if w not in self.tok.ids)
+        if not user:
+            return []
+        if user != self._user_key:
+            self._user_key, self._user_index = user, DeleteIndex(sorted(user))
+        p = self.params
+        return [(w, p.channel_weight * self.errors.logp(typed, w) + p.edit_cost * d)
+                for w, _, d in self._user_index.lookup(typed) if d > 0]
+
+    # -- scoring ----------------------------------------------------------------------------------
+    def _log_prior(self, context: str) -> np.ndarray:
+        if not context.strip():
+            return self.log_unigram
+        probs = np.asarray(self.model.next_word_probs(context), dtype=np.float64)
+        return np.log(np.maximum(probs, 1e-12))
+
+    def _keep_oov(self, typed: str, prior: np.ndarray) -> float:
+        """Score of keeping a word that is not in the vocabulary."""
+        if len(typed) > self.params.max_word:
+            return 0.0
+        return float(prior[self.tok.unk_id] + self.model.char_logprob(typed) + self.params.oov_offset)
+
+    def hypotheses(self, typed: str, context: str = "") -> tuple[list[tuple[str, float, str]], float]:
+        """Every reading of ``typed`` with its score, best first, and the score of keeping it.
+        Entries are ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``."""
+        low = typed.lower()
+        c = self._cands(low)
+        user = self._user_candidates(low)
+        known = c.typed_id >= 0 or low in self.model.user_words
+        if not (len(c.ids) or c.splits or user):
+            return [(low, 0.0, "typed")], 0.0
+        prior = self._log_prior(context)
+        if c.typed_id >= 0:
+            keep = float(prior[c.typed_id])
+        elif low in self.model.user_words:
+            keep = float(prior[self.tok.unk_id] + self.params.oov_offset)
+        else:
+            keep = self._keep_oov(low, prior)
+        out = [(low, keep, "typed")]
+        if len(c.ids):
+            scores = prior[c.ids] + c.channel
+            out += [(w, float(s), "correction") for w, s in zip(c.words, scores.tolist(), strict=True)]
+        for w, ch in user:
+            out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
+        for left, right in c.splits:
+            s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
+            out.append((f"{left} {right}", float(s), "correction"))
+        out.sort(key=lambda h: -h[1])
+        return out, (self.params.margin_known if known else self.params.margin_oov)
+
+    def best(self, typed: str, context: str = "") -> str:
+        """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
+        if not _should_check(typed, self.model.user_words, self.params.max_word):
+            return typed
+        hyps, margin = self.hypotheses(typed, context)
+        keep = next(s for w, s, k in hyps if k == "typed")
+        word, score, kind = hyps[0]
+        if kind == "typed" or score - keep < margin:
+            return typed
+        return match_case(typed, word, self.tok)
+
+    # -- public API -------------------------------------------------------------------------------
+    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
+        """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
+        log-probabilities over the readings considered. A word that autocorrect would leave
+        alone comes back first, unchanged."""
+        word = normalize(word if isinstance(word, str) else "").strip()
+        k = max(1, int(k))
+        if not word:
+            return []
+        if not _should_check(word, self.model.user_words, self.params.max_word):
+            return [Suggestion(word, 0.0, "correction")]
+        hyps, margin = self.hypotheses(word, context)
+        # the typed word keeps its place unless beaten by the replacement margin
+        ranked = sorted(((w, s + margin if kind == "typed" else s) for w, s, kind in hyps),
+                        key=lambda h: -h[1])
+        scores = np.array([s for _, s in ranked])
+        logz = float(np.logaddexp.reduce(scores))
+        out = []
+        for w, s in ranked[:k]:
+            shown = word if w == word.lower() else match_case(word, w, self.tok)
+            out.append(Suggestion(shown, s - logz, "correction"))
+        return out
+
+    def correct_tokens(self, tokens: Sequence[str], context: str = "") -> list[str]:
+        """Autocorrect a sequence of word tokens (one output per input, possibly two words)."""
+        out: list[str] = []
+        for tok in tokens:
+            ctx = (context + " " + " ".join(out)).strip() if out else context
+            out.append(self.best(tok, ctx))
+        return out
+
+    def autocorrect(self, text: str) -> str:
+        """``text`` with each word replaced by its confident correction in context."""
+        if not isinstance(text, str) or not text:
+            return text if isinstance(text, str) else ""
+        pieces: list[str] = []
+        pos = 0
+        for chunk in re.finditer(r"\S+", text):
+            pieces.append(text[pos:chunk.start()])
+            pos = chunk.end()
+            if chunk_kind(chunk.group()) != "text":
+                pieces.append(chunk.group())
+                continue
+            cpos = 0
+            s = chunk.group()
+            for m in _WORD_IN_CHUNK.finditer(s):
+                pieces.append(s[cpos:m.start()])
+                cpos = m.end()
+                word = normalize(m.group())
+                fixed = self.best(word, "".join(pieces))
+                pieces.append(m.group() if fixed == word else fixed)
+            pieces.append(s[cpos:])
+        pieces.append(text[pos:])
+        return "".join(pieces)
+
+
+def _should_check(word: str, user_words: set[str], max_word: int) -> bool:
+    """Whether ``word`` is an ordinary typed word that correction may touch."""
+    return (bool(_PLAIN_WORD.fullmatch(word)) and 1 < len(word) <= max_word
+            and not is_acronym(word) and word.lower() not in user_words)
+
+
+__all__ = ["Corrector", "CorrectorParams", "FrequencyModel", "LanguageModel", "Suggestion",
+           "chunk_kind", "is_acronym", "match_case", "osa_distance"]

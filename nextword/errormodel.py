@@ -1,0 +1,256 @@
+"""The channel model P(typed | intended): how likely a typist who meant one word types another.
+
+Kernighan, Church and Gale's single-edit confusion tables, learned from real misspellings
+(``scripts/build_error_model.py`` counts them in the Birkbeck and codespell development pairs):
+
+* ``sub[x][y]``  intended ``x`` typed as ``y``, per occurrence of ``x``;
+* ``dele[p][x]`` intended ``x`` (after ``p``) left out, per occurrence of the bigram ``px``;
+* ``ins[p][y]``  an extra ``y`` typed right after the key ``p``, per occurrence of ``p``;
+* ``trans[x][y]`` intended ``xy`` typed ``yx``, per occurrence of ``xy``.
+
+``^`` stands for the start of the word. Counts are smoothed towards a keyboard prior (a QWERTY
+neighbour or a doubled key is a far likelier slip than a random letter), so pairs never seen in
+training still get sensible odds. The learned tables ship as ``resources/error_model.json``;
+nothing reads the typo data at run time.
+
+A word with several edits is scored along its most likely alignment (a small Viterbi table over
+the part of the two words that differs).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+START = "^"
+ALPHABET = START + "abcdefghijklmnopqrstuvwxyz'-"
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
+KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def keyboard_neighbours() -> dict[str, set[str]]:
+    """Keys touching each letter on a QWERTY keyboard (same row, and the rows above/below,
+    which are staggered by about half a key)."""
+    pos = {c: (r, col + 0.5 * r) for r, row in enumerate(KEY_ROWS) for col, c in enumerate(row)}
+    out: dict[str, set[str]] = {c: set() for c in pos}
+    for a, (ra, xa) in pos.items():
+        for b, (rb, xb) in pos.items():
+            if a != b and abs(ra - rb) <= 1 and abs(xa - xb) <= (1.0 if ra == rb else 0.75):
+                out[a].add(b)
+    return out
+
+
+NEIGHBOURS = keyboard_neighbours()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One edit turning the intended word into the typed one. ``kind`` is ``sub`` (a -> b),
+    ``del`` (b left out after a), ``ins`` (b typed after a) or ``trans`` (ab typed ba)."""
+
+    kind: str
+    a: str
+    b: str
+
+
+def align(typed: str, intended: str) -> list[Edit] | None:
+    """The edits of a cheapest optimal-string-alignment path from ``intended`` to ``typed``
+    (None when the two are equal)."""
+    if typed == intended:
+        return None
+    n, m = len(intended), len(typed)
+    d = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        d[i][0] = i
+    for j in range(m + 1):
+        d[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = 0 if intended[i - 1] == typed[j - 1] else 1
+            best = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if (i > 1 and j > 1 and intended[i - 1] == typed[j - 2]
+                    and intended[i - 2] == typed[j - 1] and cost):
+                best = min(best, d[i - 2][j - 2] + 1)
+            d[i][j] = best
+    edits: list[Edit] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        prev = intended[i - 2] if i > 1 else START
+        if i > 0 and j > 0 and intended[i - 1] == typed[j - 1] and d[i][j] == d[i - 1][j - 1]:
+            i, j = i - 1, j - 1
+        elif i > 0 and j > 0 and d[i][j] == d[i - 1][j - 1] + 1:
+            edits.append(Edit("sub", intended[i - 1], typed[j - 1]))
+            i, j = i - 1, j - 1
+        elif (i > 1 and j > 1 and intended[i - 1] == typed[j - 2] and intended[i - 2] == typed[j - 1]
+              and d[i][j] == d[i - 2][j - 2] + 1):
+            edits.append(Edit("trans", intended[i - 2], intended[i - 1]))
+            i, j = i - 2, j - 2
+        elif i > 0 and d[i][j] == d[i - 1][j] + 1:
+            x = intended[i - 1]
+            # either copy of a doubled letter may be the one dropped: file it as a doubling
+            doubled = x == prev or intended[i:i + 1] == x
+            edits.append(Edit("del", x if doubled else prev, x))
+            i -= 1
+        else:
+            y = typed[j - 1]
+            before = typed[j - 2] if j > 1 else START  # the key pressed just before
+            doubled = y == before or typed[j:j + 1] == y
+            edits.append(Edit("ins", y if doubled else before, y))
+            j -= 1
+    return edits[::-1]
+
+
+# -- learning -------------------------------------------------------------------------------------
+
+def count_edits(pairs: Iterable[tuple[str, str]], max_edits: int = 2) -> dict[str, Counter]:
+    """Edit counts and the character/bigram counts of the intended words they are relative to.
+    Pairs needing more than ``max_edits`` edits are skipped: far-off misspellings are better
+    left to the language model than learned as keyboard slips."""
+    counts = {k: Counter() for k in ("sub", "del", "ins", "trans", "uni", "bi")}
+    used = 0
+    for typed, intended in pairs:
+        edits = align(typed, intended)
+        if not edits or len(edits) > max_edits:
+            continue
+        used += 1
+        word = START + intended
+        counts["uni"].update(word)
+        counts["bi"].update(word[i:i + 2] for i in range(len(word) - 1))
+        for e in edits:
+            counts[e.kind][e.a + e.b] += 1
+    counts["pairs"] = Counter({"used": used})
+    return counts
+
+
+def _prior(kind: str, a: str, b: str) -> float:
+    """Keyboard-shaped prior weight of an edit (relative; normalised in ``learn``)."""
+    if kind in ("sub", "ins"):
+        if b == a or b in NEIGHBOURS.get(a, ()):
+            return 10.0
+        return 1.0
+    if kind == "del":
+        return 5.0 if a == b else 1.0  # dropping one of a doubled letter
+    return 1.0
+
+
+def learn(counts: dict[str, Counter], strength: float = 20.0) -> dict:
+    """Smoothed log-probability tables from ``count_edits`` output (add-``strength`` towards the
+    keyboard prior, scaled by each edit kind's overall rate)."""
+    letters = ALPHABET[1:]
+    tables: dict[str, list[list[float]]] = {}
+    total_chars = sum(v for k, v in counts["uni"].items() if k != START) or 1
+    total_bi = sum(counts["bi"].values()) or 1
+    for kind in ("sub", "del", "ins", "trans"):
+        rate = sum(counts[kind].values()) / (total_bi if kind in ("del", "trans") else total_chars)
+        rate = max(rate, 1e-6)
+        table = [[-30.0] * len(ALPHABET) for _ in ALPHABET]
+        for a in ALPHABET:
+            if kind == "sub" and a == START or kind == "trans" and a == START:
+                continue
+            weights = {b: _prior(kind, a, b) for b in letters if not (kind == "sub" and a == b)}
+            norm = sum(weights.values())
+            for b, w in weights.items():
+                if kind in ("del", "trans"):
+                    denom = counts["bi"][a + b]
+                else:
+                    denom = counts["uni"][a]
+                # del/trans: an independent rate per bigram; sub/ins: a distribution over b
+                share = w if kind in ("del", "trans") else w / norm
+                p = (counts[kind][a + b] + strength * rate * share) / (denom + strength)
+                table[_INDEX[a]][_INDEX[b]] = math.log(min(max(p, 1e-9), 0.9))
+        tables[kind] = table
+    return {"alphabet": ALPHABET, "tables": tables, "pairs_used": counts["pairs"]["used"]}
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+class ErrorModel:
+    """log P(typed | intended) from learned edit tables."""
+
+    def __init__(self, params: dict, unknown: float = -12.0):
+        if params.get("alphabet") != ALPHABET:
+            raise ValueError("error model tables were built for a different alphabet")
+        self.tables = params["tables"]
+        self.unknown = unknown  # an edit involving a character outside the alphabet
+        self._cache = lru_cache(maxsize=200_000)(self._logp)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ErrorModel:
+        """The shipped model, or the JSON file at ``path``."""
+        if path is None:
+            text = resources.files("nextword").joinpath("resources/error_model.json").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        return cls(json.loads(text))
+
+    def edit_logp(self, e: Edit) -> float:
+        ia, ib = _INDEX.get(e.a), _INDEX.get(e.b)
+        if ia is None or ib is None:
+            return self.unknown
+        return self.tables[e.kind][ia][ib]
+
+    def logp(self, typed: str, intended: str) -> float:
+        """log P(typed | intended, the word was mistyped); 0.0 when they are equal."""
+        return self._cache(typed, intended)
+
+    def _logp(self, typed: str, intended: str) -> float:
+        if typed == intended:
+            return 0.0
+        # common ends carry no edit; keep one character of prefix as context for the middle
+        s = 0
+        while s < len(typed) and s < len(intended) and typed[s] == intended[s]:
+            s += 1
+        e = 0
+        while (e < len(typed) - s and e < len(intended) - s
+               and typed[len(typed) - 1 - e] == intended[len(intended) - 1 - e]):
+            e += 1
+        left = intended[s - 1] if s else START
+        t, w = typed[s:len(typed) - e], intended[s:len(intended) - e]
+        return self._viterbi(t, w, left)
+
+    def _viterbi(self, t: str, w: str, left: str) -> float:
+        """Best log-probability alignment of intended middle ``w`` to typed middle ``t``; ``left``
+        is the intended character just before them."""
+        sub, dele, ins, trans = (self.tables[k] for k in ("sub", "del", "ins", "trans"))
+        unk = self.unknown
+        n, m = len(w), len(t)
+        ctx = left + w  # ctx[i] = intended character before w[i]
+        ctx_t = left + t  # ctx_t[j] = typed character before t[j]
+        neg = -1e9
+        d = [[neg] * (m + 1) for _ in range(n + 1)]
+        d[0][0] = 0.0
+        for i in range(n + 1):
+            for j in range(m + 1):
+                best = d[i][j]
+                if i > 0:  # intended w[i-1] left out
+                    a, b = _INDEX.get(ctx[i - 1]), _INDEX.get(w[i - 1])
+                    if w[i - 1] == w[i:i + 1]:  # one of a doubled letter
+                        a = b
+                    v = d[i - 1][j] + (dele[a][b] if a is not None and b is not None else unk)
+                    best = max(best, v)
+                if j > 0:  # typed t[j-1] inserted after the typed ctx_t[j-1]
+                    a, b = _INDEX.get(ctx_t[j - 1]), _INDEX.get(t[j - 1])
+                    if t[j - 1] == t[j:j + 1]:  # doubling the next key
+                        a = b
+                    v = d[i][j - 1] + (ins[a][b] if a is not None and b is not None else unk)
+                    best = max(best, v)
+                if i > 0 and j > 0:
+                    if w[i - 1] == t[j - 1]:
+                        v = d[i - 1][j - 1]
+                    else:
+                        a, b = _INDEX.get(w[i - 1]), _INDEX.get(t[j - 1])
+                        v = d[i - 1][j - 1] + (sub[a][b] if a is not None and b is not None else unk)
+                    best = max(best, v)
+                if (i > 1 and j > 1 and w[i - 1] == t[j - 2] and w[i - 2] == t[j - 1]
+                        and w[i - 1] != w[i - 2]):
+                    a, b = _INDEX.get(w[i - 2]), _INDEX.get(w[i - 1])
+                    v = d[i - 2][j - 2] + (trans[a][b] if a is not None and b is not None else unk)
+                    best = max(best, v)
+                d[i][j] = best
+        return d[n][m]
