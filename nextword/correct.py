@@ -71,7 +71,11 @@ class CorrectorParams:
     oov_offset: float = 2.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     split_cost: float = -4.0  # a run-together pair (one space missed)
     margin_oov: float = 1.0  # autocorrect: best must beat an unknown typed word by this much
-    margin_known: float = 7.0  # ... and a known (vocabulary) word by this much
+    margin_known: float = 7.0  # ... and a common vocabulary word by this much
+    margin_rare: float = 3.0  # ... and a rare one (fewer than known_count training uses)
+    known_count: float = 100.0
+    skip_known: float = 6.0  # a known word this much likelier (unigram) than any candidate is kept
+    min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 4  # words this short only get one-edit candidates
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
 
@@ -168,7 +172,8 @@ class _Cands:
 
     ids: np.ndarray  # vocabulary ids of the candidates
     words: list[str]
-    channel: np.ndarray  # channel_weight * log P(typed | c) + edit_cost * edits
+    channel: np.ndarray  # log P(typed | c)
+    edits: np.ndarray  # edit distance from typed to c
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
 
@@ -187,6 +192,7 @@ class Corrector:
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
         self.index = DeleteIndex([words[i] for i in keep], keep)
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
+        self.unigram = uni
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
         self._user_key: frozenset[str] = frozenset()
         self._user_index: DeleteIndex | None = None
@@ -197,7 +203,7 @@ class Corrector:
         p = self.params
         limit = 1 if len(typed) <= p.short_word else 2
         found = self.index.lookup(typed, limit)
-        ids, words, channel = [], [], []
+        ids, words, channel, edits = [], [], [], []
         typed_id = -1
         for word, wid, dist in found:
             if dist == 0:
@@ -205,11 +211,18 @@ class Corrector:
                 continue
             ids.append(wid)
             words.append(word)
-            channel.append(p.channel_weight * self.errors.logp(typed, word) + p.edit_cost * dist)
+            channel.append(self.errors.logp(typed, word))
+            edits.append(dist)
         splits = []
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
-            splits = list(split_candidates(typed, lambda w: w in self.tok.ids))
-        return _Cands(np.asarray(ids, dtype=np.int64), words, np.asarray(channel), typed_id, splits)
+            splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
+                      if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
+        return _Cands(np.asarray(ids, dtype=np.int64), words, np.asarray(channel, dtype=np.float64),
+                      np.asarray(edits, dtype=np.float64), typed_id, splits)
+
+    def _channel(self, c: _Cands) -> np.ndarray:
+        p = self.params
+        return p.channel_weight * c.channel + p.edit_cost * c.edits
 
     def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
         """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
@@ -241,7 +254,6 @@ class Corrector:
         low = typed.lower()
         c = self._cands(low)
         user = self._user_candidates(low)
-        known = c.typed_id >= 0 or low in self.model.user_words
         if not (len(c.ids) or c.splits or user):
             return [(low, 0.0, "typed")], 0.0
         prior = self._log_prior(context)
@@ -253,7 +265,7 @@ class Corrector:
             keep = self._keep_oov(low, prior)
         out = [(low, keep, "typed")]
         if len(c.ids):
-            scores = prior[c.ids] + c.channel
+            scores = prior[c.ids] + self._channel(c)
             out += [(w, float(s), "correction") for w, s in zip(c.words, scores.tolist(), strict=True)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
@@ -261,11 +273,24 @@ class Corrector:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
         out.sort(key=lambda h: -h[1])
-        return out, (self.params.margin_known if known else self.params.margin_oov)
+        return out, self._margin(c.typed_id, low)
+
+    def _margin(self, typed_id: int, low: str) -> float:
+        """How far a correction must out-score the typed word to replace it: far for common words
+        (real-word errors are rare, and breaking a right word is the worse mistake), less for
+        rare vocabulary words, least for unknown strings. The user's words count as common."""
+        p = self.params
+        if low in self.model.user_words:
+            return p.margin_known
+        if typed_id < 0:
+            return p.margin_oov
+        return p.margin_known if self.unigram[typed_id] >= p.known_count else p.margin_rare
 
     def best(self, typed: str, context: str = "") -> str:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
         if not _should_check(typed, self.model.user_words, self.params.max_word):
+            return typed
+        if self._clearly_fine(typed.lower()):
             return typed
         hyps, margin = self.hypotheses(typed, context)
         keep = next(s for w, s, k in hyps if k == "typed")
@@ -273,6 +298,17 @@ class Corrector:
         if kind == "typed" or score - keep < margin:
             return typed
         return match_case(typed, word, self.tok)
+
+    def _clearly_fine(self, low: str) -> bool:
+        """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
+        is kept without asking the language model: context rarely overturns such a gap."""
+        c = self._cands(low)
+        if c.typed_id < 0:
+            return False
+        if not len(c.ids):
+            return True
+        alt = float(np.max(self.log_unigram[c.ids] + self._channel(c)))
+        return float(self.log_unigram[c.typed_id]) - alt >= self.params.skip_known
 
     # -- public API -------------------------------------------------------------------------------
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:

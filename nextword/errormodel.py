@@ -156,10 +156,7 @@ def learn(counts: dict[str, Counter], strength: float = 20.0) -> dict:
             weights = {b: _prior(kind, a, b) for b in letters if not (kind == "sub" and a == b)}
             norm = sum(weights.values())
             for b, w in weights.items():
-                if kind in ("del", "trans"):
-                    denom = counts["bi"][a + b]
-                else:
-                    denom = counts["uni"][a]
+                denom = counts["bi"][a + b] if kind in ("del", "trans") else counts["uni"][a]
                 # del/trans: an independent rate per bigram; sub/ins: a distribution over b
                 share = w if kind in ("del", "trans") else w / norm
                 p = (counts[kind][a + b] + strength * rate * share) / (denom + strength)

@@ -7,6 +7,7 @@ the same contract for the trainer: ``loss(batch, state) -> (loss, state)`` plus 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import torch
@@ -14,6 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 State = tuple[torch.Tensor, torch.Tensor]
+# LSTMP runs on PyTorch's native kernel rather than oneDNN; that is expected, not worth a warning.
+warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
 
 
 class LSTMCore(nn.Module):
