@@ -118,10 +118,11 @@ def _design(inputs: torch.Tensor, future: torch.Tensor, h: int) -> torch.Tensor:
 
 def fit_linear(train, val, config: SeriesConfig,
                penalties: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0, 100.0, 1e4)
-               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+               ) -> tuple[float, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Ridge regression of each step's change on the window and the seasonal changes, shrunk
     towards the baseline (seasonal weight ``seasonal_start``, everything else 0); the penalty with
-    the lowest validation MAE wins. Returns (highway weight, seasonal delta, highway bias)."""
+    the lowest validation MAE wins. Returns (that MAE, highway weight, seasonal delta, highway
+    bias)."""
     start = 1.0 if config.seasonal else 0.0
     best: tuple[float, list[torch.Tensor]] = (math.inf, [])
     for penalty in penalties:
@@ -140,7 +141,7 @@ def fit_linear(train, val, config: SeriesConfig,
             best = (err, coefs)
     beta = torch.stack(best[1]).float()                          # (horizon, window*inputs + 3)
     n_win = config.window * config.n_inputs
-    return beta[:, :n_win], beta[:, n_win:n_win + 2], beta[:, -1]
+    return best[0] / config.horizon, beta[:, :n_win], beta[:, n_win:n_win + 2], beta[:, -1]
 
 
 class _QuietTrainer(Trainer):
@@ -237,7 +238,7 @@ class Forecaster:
                  window: int | None = None, hidden_size: int = 32, num_layers: int = 1,
                  ensemble: int = 3, epochs: int = 60, patience: int = 8, lr: float = 3e-3,
                  weight_decay: float = 1e-3, batch_size: int = 64, val_fraction: float = 0.2,
-                 log: str | bool = "auto", covariates: bool = True, seasons_back: int = 8,
+                 log: str | bool = "auto", covariates: str | bool = "auto", seasons_back: int = 8,
                  train_linear: bool = True, seed: int = 0, max_seconds: float | None = None):
         self.season, self.horizon, self.window = season, horizon, window
         self.hidden_size, self.num_layers, self.ensemble = hidden_size, num_layers, ensemble
@@ -258,20 +259,30 @@ class Forecaster:
         """Fit on ``data`` (CSV path, array (time,) or (time, features), or ``Series``);
         ``on_progress`` gets the finished fraction (0..1) while training."""
         series = to_series(data, target)
-        y, cov = series.y, self._covariates(series)
+        y = series.y
         self.freq_ = series.freq
         self.season_ = int(self.season) if self.season else infer_season(y, series.freq)
         self.horizon_ = int(self.horizon or default_horizon(self.season_, series.freq))
         if self.horizon_ < 1:
             raise InputError("horizon must be at least 1")
-        self.scaler_ = Scaler.fit(y, cov, self.season_, self.log, self.seasons_back)
-        self.window_ = self._pick_window(len(y))
-        train, val = self._windows(y, cov)
-        self.config_ = SeriesConfig(n_inputs=1 + cov.shape[1], window=self.window_,
-                                    horizon=self.horizon_, hidden_size=self.hidden_size,
-                                    num_layers=self.num_layers, seasonal=self.season_ > 1)
         started = time.monotonic()
-        self.linear_ = fit_linear(train, val, self.config_)
+        # with covariates="auto" the covariates are kept only if they lower the validation
+        # error of the linear part (cheap: closed form), on these series they rarely do
+        choices = [True, False] if self.covariates == "auto" and series.values.shape[1] > 1 \
+            else [bool(self.covariates) and series.values.shape[1] > 1]
+        best = None
+        for use in choices:
+            cov = series.covariates if use else np.zeros((len(y), 0))
+            scaler = Scaler.fit(y, cov, self.season_, self.log, self.seasons_back)
+            window = self._pick_window(len(y), scaler)
+            train, val = self._windows(y, cov, scaler, window)
+            config = SeriesConfig(n_inputs=scaler.n_channels(cov.shape[1]), window=window, horizon=self.horizon_,
+                                  hidden_size=self.hidden_size, num_layers=self.num_layers,
+                                  seasonal=self.season_ > 1)
+            err, *linear = fit_linear(train, val, config)
+            if best is None or err < best[0]:
+                best = (err, use, scaler, window, train, val, config, tuple(linear))
+        _, self.use_covariates_, self.scaler_, self.window_, train, val, self.config_, self.linear_ = best
         self.models_ = []
         for member in range(self.ensemble):
             self.models_.append(self._train_member(train, val, member, on_progress))
@@ -283,27 +294,24 @@ class Forecaster:
         self.last_date_ = series.dates[-1].isoformat() if series.dates else None
         return self
 
-    def _covariates(self, series: Series) -> np.ndarray:
-        return series.covariates if self.covariates else np.zeros((len(series.y), 0))
-
-    def _pick_window(self, n: int) -> int:
-        """The default window, shortened so that at least ~60 windows remain for training."""
+    def _pick_window(self, n: int, scaler: Scaler) -> int:
+        """The default window, halved until at least ~60 windows remain for training."""
         window = int(self.window or default_window(self.season_))
-        while window > 4 and n - self.scaler_.first_origin(window, self.horizon_) - self.horizon_ < 60:
-            window = max(4, window // 2) if not self.window else window - 1
-            if self.window:
-                break
-        avail = n - self.scaler_.first_origin(window, self.horizon_) - self.horizon_
+        while not self.window and window > 4 and \
+                n - scaler.first_origin(window, self.horizon_) - self.horizon_ < 60:
+            window = max(4, window // 2)
+        avail = n - scaler.first_origin(window, self.horizon_) - self.horizon_
         if avail < 12:
-            need = self.scaler_.first_origin(window, self.horizon_) + self.horizon_ + 12
+            need = scaler.first_origin(window, self.horizon_) + self.horizon_ + 12
             raise InputError(f"series too short: {n} values, need at least {need} for "
                              f"window {window}, season {self.season_} and horizon {self.horizon_}")
         return window
 
-    def _windows(self, y: np.ndarray, cov: np.ndarray) -> tuple[WindowDataset, WindowDataset]:
+    def _windows(self, y: np.ndarray, cov: np.ndarray, scaler: Scaler, window: int
+                 ) -> tuple[WindowDataset, WindowDataset]:
         """Chronological split of all windows: train origins end ``horizon`` steps before the
         first validation origin, so no training target lies in the validation period."""
-        h, first = self.horizon_, self.scaler_.first_origin(self.window_, self.horizon_)
+        h, first = self.horizon_, scaler.first_origin(window, self.horizon_)
         origins = np.arange(first, len(y) - h)
         n_val = max(4, int(len(origins) * self.val_fraction))
         val_o = origins[-n_val:]
@@ -312,8 +320,8 @@ class Forecaster:
             train_o = origins[:-n_val]
         sets = []
         for o, shuffle in ((train_o, True), (val_o, False)):
-            inputs, future = self.scaler_.features(y, cov, o, self.window_, h)
-            sets.append(WindowDataset(inputs, future, self.scaler_.targets(y, o, h),
+            inputs, future = scaler.features(y, cov, o, window, h)
+            sets.append(WindowDataset(inputs, future, scaler.targets(y, o, h),
                                       self.batch_size, shuffle, self.seed))
         return sets[0], sets[1]
 
@@ -390,7 +398,7 @@ class Forecaster:
         if origins.min() < self.window_ - 1:
             raise InputError(f"history too short: need at least {self.window_} values")
         y = values[:, self.target_]
-        cov = np.delete(values, self.target_, axis=1) if self.covariates else np.zeros((len(y), 0))
+        cov = np.delete(values, self.target_, axis=1) if self.use_covariates_ else np.zeros((len(y), 0))
         inputs, future = self.scaler_.features(y, cov, origins, self.window_, self.horizon_)
         change = self._predict_scaled(inputs, future)
         last = self.scaler_.transform_target(y[origins])[:, None]
@@ -457,6 +465,7 @@ class Forecaster:
                 "options": self.options(), "season": self.season_, "horizon": self.horizon_,
                 "window": self.window_, "freq": self.freq_, "columns": self.columns_,
                 "target": self.target_, "last_date": self.last_date_,
+                "use_covariates": self.use_covariates_,
                 "val_mae_scaled": self.val_mae_})
             ckpt.write_json(tmp / "scaler.json", {
                 "scaler": self.scaler_.to_dict(), "intervals": self.intervals_,
@@ -475,6 +484,7 @@ class Forecaster:
             self.season_, self.horizon_, self.window_ = cfg["season"], cfg["horizon"], cfg["window"]
             self.freq_, self.columns_, self.target_ = cfg["freq"], cfg["columns"], cfg["target"]
             self.last_date_, self.val_mae_ = cfg["last_date"], cfg["val_mae_scaled"]
+            self.use_covariates_ = bool(cfg["use_covariates"])
             self.scaler_ = Scaler(**extra["scaler"])
             self.intervals_ = extra["intervals"]
             self.context_ = np.asarray(extra["context"], dtype=np.float64)
@@ -519,7 +529,8 @@ def backtest(forecaster: Forecaster, series: Series, horizon: int, folds: int = 
              "seasonal naive": seasonal_naive_forecasts(y, origins, horizon, season)}
     train = y[:cut]
     scores = {name: metrics(actual.ravel(), p.ravel(), train, mase_lag) for name, p in preds.items()}
-    return {"origins": origins.tolist(), "scores": scores, "season": season}
+    return {"origins": origins.tolist(), "scores": scores, "season": season, "horizon": horizon,
+            "mase_lag": mase_lag}
 
 
 __all__ = ["FREQUENCIES", "Forecaster", "SeriesConfig", "SeriesModel", "backtest", "mae", "mase",

@@ -8,7 +8,9 @@ For the model, every origin ``t`` (the last observed step) becomes one window::
 
     z (transformed target)   . . . . [ z[t-L+1] ... z[t] ] z[t+1] ... z[t+H]
                                        \\___ inputs ___/   \\__ targets __/
-    inputs:  (z[tau] - z[t]) / scale, and the same for each covariate  -> (L, channels)
+    inputs:  (z[tau] - z[t]) / scale; for a seasonal series also the anomaly
+             (z[tau] - mean of z one, two, ... seasons before tau) / scale;
+             and (c[tau] - c[t]) / scale_c for each covariate c           -> (L, channels)
     future:  the change from phase t to phase t+h, averaged over past seasons
              and in the last season alone                              -> (H, 2)
     targets: (z[t+h] - z[t]) / scale                                     -> (H,)
@@ -100,17 +102,16 @@ def parse_date(text: str) -> datetime | None:
 
 
 def _find_date_column(header: list[str], rows: list[list[str]]) -> int | None:
-    """The first column whose first few cells all parse as dates (numbers like 2004 do not count
-    unless the column is called date/time/year...)."""
+    """The date/time column: the first one named like a date whose first cell is a date, else
+    the first whose first cells all parse as dates (plain numbers do not count)."""
     named = ("date", "time", "day", "week", "month", "quarter", "year", "period", "timestamp", "ds")
     for j, name in enumerate(header):
-        sample = [r[j] for r in rows[:20] if j < len(r) and r[j].strip()]
-        if not sample:
-            continue
-        looks_numeric = all(_is_number(c) for c in sample)
-        if looks_numeric and name.strip().lower() not in named:
-            continue
-        if all(parse_date(c) is not None for c in sample):
+        if name.strip().lower() in named and rows and parse_date(rows[0][j]) is not None:
+            return j
+    for j in range(len(header)):
+        sample = [r[j] for r in rows[:20] if r[j].strip()]
+        if sample and not all(_is_number(c) for c in sample) and \
+                all(parse_date(c) is not None for c in sample):
             return j
     return None
 
@@ -391,6 +392,8 @@ class Scaler:
         offsets = origins[:, None] + np.arange(1 - window, 1)[None, :]   # (N, window)
         last = z[origins][:, None]
         channels = [np.clip((z[offsets] - last) / self.scale, -50, 50)]
+        if self.season > 1:  # the anomaly: distance from the average of past seasons' values
+            channels.append(np.clip((z - self._seasonal_level(z))[offsets] / self.scale, -50, 50))
         if cov.shape[1]:
             c = self.transform_covariates(cov)
             for j in range(c.shape[1]):
@@ -404,12 +407,33 @@ class Scaler:
             future[:, :, 1] = self._seasonal_change(z, origins, horizon, 1) / self.scale
         return inputs, future
 
+    def n_channels(self, n_covariates: int) -> int:
+        """Input channels per step: the target, its anomaly when seasonal, the covariates."""
+        return 1 + (self.season > 1) + n_covariates
+
+    def _smoothed(self, z: np.ndarray) -> np.ndarray:
+        if self.smooth == 1:
+            return z
+        return np.convolve(z, np.ones(self.smooth) / self.smooth, mode="same")
+
+    def _seasonal_level(self, z: np.ndarray) -> np.ndarray:
+        """For every step j, the mean of the smoothed series at j - k*season, k = 1..seasons_back
+        (the values available; j itself where there are none): (time,)."""
+        s, half, sm = self.season, self.smooth // 2, self._smoothed(z)
+        total, count = np.zeros(len(z)), np.zeros(len(z))
+        j = np.arange(len(z))
+        for k in range(max(1, -(-half // s)), self.seasons_back + 1):
+            ok = j - k * s - half >= 0
+            total += np.where(ok, sm[np.clip(j - k * s, 0, None)], 0.0)
+            count += ok
+        return np.where(count > 0, total / np.maximum(count, 1), z)
+
     def _seasonal_change(self, z: np.ndarray, origins: np.ndarray, horizon: int,
                          seasons_back: int) -> np.ndarray:
         """Average change of the (smoothed) series from phase t to phase t+h over the last
         ``seasons_back`` seasons that lie wholly in the past: (N, horizon)."""
         s, half = self.season, self.smooth // 2
-        sm = np.convolve(z, np.ones(self.smooth) / self.smooth, mode="same") if self.smooth > 1 else z
+        sm = self._smoothed(z)
         out = np.zeros((len(origins), horizon))
         for h in range(1, horizon + 1):
             k0 = max(1, -(-(h + half) // s))  # first season whose value at t+h is in the past
