@@ -163,7 +163,7 @@ def run_bench(args: argparse.Namespace, model) -> dict:
             ss = sentences[SENTENCE_FILES[0]]
             res["autocorrect_speed"] = autocorrect_speed(fresh, ss)
             ctx_words, ctxs = [], []
-            for clean, noisy in ss[:300]:
+            for _clean, noisy in ss[:300]:
                 i = len(noisy) // 2
                 ctx_words.append(noisy[i])
                 ctxs.append(" ".join(noisy[:i]))

@@ -1,0 +1,241 @@
+"""Autocorrect with a real tiny model: candidates in context, the never-touch rules, case and
+punctuation, the command line, and bad input that must never raise."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nextword.cli import main as cli_main
+from nextword.correct import (
+    Corrector,
+    CorrectorParams,
+    LanguageModel,
+    chunk_kind,
+    is_acronym,
+    match_case,
+)
+from nextword.predict import Suggestion
+
+
+@pytest.fixture(scope="module")
+def corrector(tiny_model) -> Corrector:
+    return Corrector(tiny_model)
+
+
+# -- token rules (no model needed) ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("chunk", "kind"), [
+    ("https://exampel.com/teh", "url"), ("www.teh.org", "url"), ("exampel.com/path", "url"),
+    ("(http://x.y/z).", "url"),
+    ("teh@exampel.com", "email"), ("<bob.smith@mail.co.uk>", "email"),
+    ("snake_case_nmae", "code"), ("camelCaseNmae", "code"), ("os.path.jion", "code"),
+    ("--verbsoe", "code"), ("prnt()", "code"), ("/usr/lcoal/bin", "code"), ("$HOEM", "code"),
+    ("1234", "number"), ("3rd", "number"), ("v2", "number"), ("12:30", "number"),
+    ("teh,", "text"), ("(Teh)", "text"), ("don't", "text"), ("well-known", "text"),
+])
+def test_chunk_kind_recognises_what_must_not_be_corrected(chunk, kind):
+    assert chunk_kind(chunk) == kind
+
+
+@pytest.mark.parametrize(("word", "acronym"), [
+    ("NASA", True), ("TEH", True), ("HTTP", True), ("I", False), ("Teh", False), ("teh", False),
+])
+def test_is_acronym_means_two_or_more_capitals_and_no_small_letters(word, acronym):
+    assert is_acronym(word) is acronym
+
+
+def test_match_case_keeps_a_capital_and_otherwise_the_usual_case(tiny_model):
+    assert match_case("Teh", "the") == "The"
+    assert match_case("teh", "the") == "the"
+    assert match_case("i", "i", tiny_model.tokenizer) == "I"
+
+
+# -- the corrector on a real model ----------------------------------------------------------------
+
+def test_tiny_model_implements_the_language_model_protocol(tiny_model):
+    assert isinstance(tiny_model, LanguageModel)
+
+
+def test_correct_ranks_the_intended_word_first(corrector):
+    for typo, word in [("teh", "the"), ("adn", "and"), ("taht", "that"), ("thw", "the")]:
+        got = corrector.correct(typo, "", 3)
+        assert got[0].word == word, (typo, got)
+
+
+def test_correct_returns_suggestions_with_log_probabilities_best_first(corrector):
+    got = corrector.correct("teh", "this is", 3)
+    assert 1 <= len(got) <= 3
+    assert all(isinstance(s, Suggestion) and s.kind == "correction" for s in got)
+    assert all(s.score <= 0 for s in got)
+    assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
+
+
+def test_a_fine_word_comes_back_first_unchanged(corrector):
+    for word in ("the", "The", "system", "and"):
+        assert corrector.correct(word, "", 3)[0].word == word
+
+
+def test_correct_keeps_the_typed_capital(corrector):
+    assert corrector.correct("Teh", "", 1)[0].word == "The"
+
+
+def test_correct_finds_missing_apostrophes(corrector):
+    assert corrector.correct("dont", "I", 3)[0].word == "don't"
+
+
+def test_correct_respects_k(corrector):
+    assert len(corrector.correct("teh", "", 1)) == 1
+    assert len(corrector.correct("teh", "", 10)) <= 10
+
+
+def test_autocorrect_fixes_typos_in_context(corrector):
+    assert corrector.autocorrect("this is teh end of teh system") == "this is the end of the system"
+
+
+def test_autocorrect_keeps_case_and_punctuation(corrector):
+    assert corrector.autocorrect("Teh, system") == "The, system"
+    assert corrector.autocorrect("(teh) system.") == "(the) system."
+    assert corrector.autocorrect("it is teh...") == "it is the..."
+    assert corrector.autocorrect('"Teh" end!') == '"The" end!'
+
+
+def test_autocorrect_keeps_whitespace_exactly(corrector):
+    text = "  teh\tsystem\n\nand  teh end \n"
+    assert corrector.autocorrect(text) == "  the\tsystem\n\nand  the end \n"
+
+
+def test_autocorrect_never_touches_numbers(corrector):
+    assert corrector.autocorrect("teh 1234 3rd v2 12:30 teh") == "the 1234 3rd v2 12:30 the"
+
+
+def test_autocorrect_never_touches_urls_or_email_addresses(corrector):
+    text = "see https://exampel.com/teh and www.teh.org or mail teh@exampel.com"
+    assert corrector.autocorrect(text) == text.replace("see https", "see https")
+
+
+def test_autocorrect_never_touches_code_like_tokens(corrector):
+    text = "run snake_case_nmae camelCaseNmae os.path.jion --verbsoe prnt() /usr/lcoal/bin"
+    assert corrector.autocorrect(text) == text
+
+
+def test_autocorrect_never_touches_all_caps_acronyms(corrector):
+    assert corrector.autocorrect("TEH SYSTM is teh best") == "TEH SYSTM is the best"
+
+
+def test_autocorrect_never_touches_the_users_words(fresh_model):
+    fresh_model.user_words = {"teh"}
+    c = Corrector(fresh_model)
+    assert c.autocorrect("this is teh end") == "this is teh end"
+    assert c.correct("Teh", "", 3)[0].word == "Teh"
+
+
+def test_the_users_words_are_candidates_too(fresh_model):
+    fresh_model.user_words = {"zorblax"}
+    c = Corrector(fresh_model)
+    assert "zorblax" in [s.word for s in c.correct("zorblaz", "", 3)]
+
+
+def test_replacement_needs_the_calibrated_confidence(tiny_model):
+    timid = Corrector(tiny_model, params=CorrectorParams(margin_oov=1e9, margin_rare=1e9,
+                                                         margin_known=1e9))
+    assert timid.autocorrect("this is teh end") == "this is teh end"
+    assert timid.correct("teh", "", 1)[0].word == "teh"
+    assert Corrector(tiny_model).autocorrect("this is teh end") == "this is the end"
+
+
+def test_correct_tokens_returns_one_output_per_token(corrector):
+    toks = ["this", "is", "teh", "end", "1234"]
+    out = corrector.correct_tokens(toks)
+    assert out == ["this", "is", "the", "end", "1234"]
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+BAD = ["", " ", "\n\t ", "😀", "😀😀 teh 😀", "x" * 10_000, "teh" * 3000, "日本語のテキスト",
+       "pаypal" + "\u0430", "naïve cafe\u0301", "\x00\x01\x02", "'''", "---", "a", "I",
+       "teh\u200bsystem", "\ud7ff", "Ωmega teh", "'teh'", "teh'", "o'", "don''t"]
+
+
+@pytest.mark.parametrize("text", BAD, ids=[f"bad{i}" for i in range(len(BAD))])
+def test_bad_input_never_raises(corrector, text):
+    out = corrector.autocorrect(text)
+    assert isinstance(out, str)
+    sugg = corrector.correct(text, text, 3)
+    assert isinstance(sugg, list) and len(sugg) <= 3
+    if not text.strip():
+        assert out == text and sugg == []
+
+
+def test_long_words_and_foreign_scripts_come_back_unchanged(corrector):
+    for text in ("x" * 10_000, "日本語のテキスト", "naïve", "Ωmega"):
+        assert corrector.autocorrect(text) == text
+        assert corrector.correct(text, "", 3)[0].word == text
+
+
+def test_non_string_input_returns_sensibly(corrector):
+    assert corrector.autocorrect(None) == ""  # type: ignore[arg-type]
+    assert corrector.correct(None) == []  # type: ignore[arg-type]
+    assert corrector.correct("teh", "", 0)[0].word == "the"  # k is at least 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_autocorrect_of_any_text_keeps_everything_but_words(corrector, text):
+    out = corrector.autocorrect(text)
+    assert isinstance(out, str)
+    strip = lambda s: "".join(ch for ch in s if not (ch.isalpha() or ch == "'"))  # noqa: E731
+    assert strip(out) == strip(text)
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+def test_cli_prints_ranked_candidates(tiny_model_dir, capsys):
+    assert cli_main(["correct", "teh", "--model", str(tiny_model_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t")[0] == "the"
+    assert 1 <= len(lines) <= 3
+
+
+def test_cli_uses_the_context(tiny_model_dir, capsys):
+    assert cli_main(["correct", "teh", "--context", "this is", "-k", "1", "--json",
+                     "--model", str(tiny_model_dir)]) == 0
+    out = capsys.readouterr().out
+    assert '"word": "the"' in out
+
+
+def test_cli_corrects_a_file_to_stdout(tiny_model_dir, tmp_path, capsys):
+    f = tmp_path / "in.txt"
+    f.write_text("Teh system, and teh end.\nsee www.teh.org\n", "utf-8")
+    assert cli_main(["correct", "--file", str(f), "--model", str(tiny_model_dir)]) == 0
+    assert capsys.readouterr().out == "The system, and the end.\nsee www.teh.org\n"
+    assert f.read_text("utf-8") == "Teh system, and teh end.\nsee www.teh.org\n"
+
+
+def test_cli_corrects_a_file_in_place_keeping_a_backup(tiny_model_dir, tmp_path):
+    f = tmp_path / "in.txt"
+    f.write_text("this is teh end\n", "utf-8")
+    assert cli_main(["correct", "--file", str(f), "--in-place", "--model", str(tiny_model_dir)]) == 0
+    assert f.read_text("utf-8") == "this is the end\n"
+    assert (tmp_path / "in.txt.bak").read_text("utf-8") == "this is teh end\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["correct"], ["correct", "teh", "--file", "x.txt"], ["correct", "teh", "--in-place"],
+    ["correct", "--file", "/no/such/file.txt"], ["correct", "teh", "-k", "0"],
+])
+def test_cli_bad_usage_exits_2_with_one_line(tiny_model_dir, capsys, argv):
+    assert cli_main([*argv, "--model", str(tiny_model_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "error" in err[0]
+
+
+def test_cli_refuses_binary_and_non_utf8_files(tiny_model_dir, tmp_path, capsys):
+    b = tmp_path / "bin.dat"
+    b.write_bytes(b"\x00\x01\x02teh")
+    l1 = tmp_path / "latin1.txt"
+    l1.write_bytes("caf\xe9 teh".encode("latin-1"))
+    for f in (b, l1):
+        assert cli_main(["correct", "--file", str(f), "--model", str(tiny_model_dir)]) == 2
+    assert "binary" in capsys.readouterr().err

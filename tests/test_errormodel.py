@@ -1,0 +1,84 @@
+"""The channel model: alignment, learning from pairs, and the shipped tables' behaviour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nextword.errormodel import ALPHABET, NEIGHBOURS, Edit, ErrorModel, align, count_edits, learn
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped() -> ErrorModel:
+    return ErrorModel.load()
+
+
+def test_keyboard_neighbours_are_qwerty_adjacent_keys():
+    assert {"q", "w", "s", "z"} <= NEIGHBOURS["a"]
+    assert "p" not in NEIGHBOURS["a"]
+    assert all(a in NEIGHBOURS[b] for a in NEIGHBOURS for b in NEIGHBOURS[a])  # symmetric
+
+
+@pytest.mark.parametrize(("typed", "intended", "edits"), [
+    ("teh", "the", [Edit("trans", "h", "e")]),
+    ("thw", "the", [Edit("sub", "e", "w")]),
+    ("begining", "beginning", [Edit("del", "n", "n")]),  # a dropped doubled letter
+    ("thhe", "the", [Edit("ins", "h", "h")]),          # a doubled key
+    ("dont", "don't", [Edit("del", "n", "'")]),        # the missing apostrophe
+    ("he", "the", [Edit("del", "^", "t")]),
+])
+def test_align_names_the_edit(typed, intended, edits):
+    assert align(typed, intended) == edits
+
+
+def test_align_of_equal_words_is_none():
+    assert align("word", "word") is None
+
+
+def test_learned_tables_favour_the_edits_seen_in_training():
+    pairs = [("teh", "the"), ("adn", "and"), ("thw", "the"), ("yhe", "the"), ("tge", "the")] * 5
+    params = learn(count_edits(pairs))
+    em = ErrorModel(params)
+    assert em.logp("teh", "the") > em.logp("tbe", "the")
+    assert em.logp("tge", "the") > em.logp("tme", "the")  # seen beats unseen
+
+
+def test_keyboard_prior_ranks_unseen_adjacent_slips_above_far_ones():
+    em = ErrorModel(learn(count_edits([("teh", "the")])))
+    assert em.logp("cat", "car") > em.logp("caz", "car")  # t is next to r, z is not
+    assert em.logp("rhe", "the") > em.logp("mhe", "the")  # r is next to t, m is not
+
+
+def test_shipped_model_scores_common_slips_above_rare_ones(shipped):
+    assert shipped.logp("teh", "the") > shipped.logp("teh", "tea")
+    assert shipped.logp("begining", "beginning") > shipped.logp("begining", "begging")
+    assert shipped.logp("dont", "don't") > shipped.logp("dont", "done")
+    assert shipped.logp("recieve", "receive") > -4
+
+
+def test_two_edits_cost_more_than_one(shipped):
+    assert shipped.logp("acress", "actress") > shipped.logp("acress", "access")
+
+
+def test_logp_is_zero_for_the_word_itself_and_finite_for_odd_characters(shipped):
+    assert shipped.logp("word", "word") == 0.0
+    for typed in ("wörd", "w0rd", "w😀rd", "wo-rd"):
+        v = shipped.logp(typed, "word")
+        assert v < 0 and v > -100
+
+
+def test_shipped_json_is_small_and_trained_on_dev_files_only():
+    path = ROOT / "nextword" / "resources" / "error_model.json"
+    params = json.loads(path.read_text("utf-8"))
+    assert path.stat().st_size < 100_000
+    assert params["alphabet"] == ALPHABET
+    assert params["trained_on"] == ["birkbeck-dev.tsv", "codespell-dev.tsv"]
+
+
+def test_model_from_a_different_alphabet_is_refused():
+    with pytest.raises(ValueError):
+        ErrorModel({"alphabet": "abc", "tables": {}})
