@@ -50,10 +50,10 @@ def _read_lines(path: str | Path) -> list[str]:
 
 def is_sentence_file(path: str | Path) -> bool:
     """Whether a typo file holds sentences (``clean<TAB>noisy`` with spaces) rather than pairs."""
-    for line in _read_lines(path)[:20]:
-        if "\t" in line and " " in line.split("\t")[0].strip():
-            return True
-    return False
+    lines = [line.split("\t") for line in _read_lines(path)[:50] if line.count("\t") == 1]
+    # pair files hold a few "a lot" style phrases; sentence sides are long and equally long
+    long = [a for a, b in lines if len(a.split()) >= 3 and len(a.split()) == len(b.split())]
+    return bool(lines) and len(long) > len(lines) / 2
 
 
 def score_pairs(correct: Callable[[str, str, int], Sequence], pairs: Sequence[tuple[str, str]],
