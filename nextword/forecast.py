@@ -97,6 +97,12 @@ class SeriesModel(nn.Module):
         for p in (self.highway.weight, self.highway.bias, self.seasonal_delta):
             p.requires_grad_(trainable)
 
+    def drop_lstm(self) -> None:
+        """Zero the LSTM's head (when training did not beat the linear part on validation)."""
+        with torch.no_grad():
+            self.head.weight.zero_()
+            self.head.bias.zero_()
+
     def predict(self, inputs: torch.Tensor, future: torch.Tensor) -> torch.Tensor:
         """Scaled changes from the last value, (batch, horizon)."""
         out, _ = self.core(inputs)                                  # (batch, window, hidden)
@@ -236,10 +242,10 @@ class Forecaster:
 
     def __init__(self, season: int | None = None, horizon: int | None = None, *,
                  window: int | None = None, hidden_size: int = 32, num_layers: int = 1,
-                 ensemble: int = 3, epochs: int = 60, patience: int = 8, lr: float = 3e-3,
+                 ensemble: int = 3, epochs: int = 40, patience: int = 5, lr: float = 3e-3,
                  weight_decay: float = 1e-3, batch_size: int = 64, val_fraction: float = 0.2,
                  log: str | bool = "auto", covariates: str | bool = "auto", seasons_back: int = 8,
-                 train_linear: bool = True, seed: int = 0, max_seconds: float | None = None):
+                 train_linear: bool = False, seed: int = 0, max_seconds: float | None = 20.0):
         self.season, self.horizon, self.window = season, horizon, window
         self.hidden_size, self.num_layers, self.ensemble = hidden_size, num_layers, ensemble
         self.epochs, self.patience, self.lr = epochs, patience, lr
@@ -283,7 +289,7 @@ class Forecaster:
             if best is None or err < best[0]:
                 best = (err, use, scaler, window, train, val, config, tuple(linear))
         _, self.use_covariates_, self.scaler_, self.window_, train, val, self.config_, self.linear_ = best
-        self.models_ = []
+        self.models_, self.lstm_gain_ = [], []
         for member in range(self.ensemble):
             self.models_.append(self._train_member(train, val, member, on_progress))
         self.fit_seconds_ = time.monotonic() - started
@@ -342,7 +348,12 @@ class Forecaster:
                 on_progress(min(1.0, (member * self.epochs * len(train) + info["step"]) / total))
 
         with tempfile.TemporaryDirectory(prefix="nextword-series-") as tmp:
-            _QuietTrainer(model, train, val, cfg, tmp, name=f"series{member}", on_step=step).fit()
+            trainer = _QuietTrainer(model, train, val, cfg, tmp, name=f"series{member}", on_step=step)
+            baseline = trainer.evaluate()  # the linear part alone: the LSTM head starts at zero
+            best = trainer.fit()["best_val_loss"]
+            if best >= baseline:
+                model.drop_lstm()
+            self.lstm_gain_.append(float(1 - min(best, baseline) / baseline) if baseline > 0 else 0.0)
         if on_progress is not None:
             on_progress((member + 1) / self.ensemble)
         return model.eval()
@@ -465,7 +476,7 @@ class Forecaster:
                 "options": self.options(), "season": self.season_, "horizon": self.horizon_,
                 "window": self.window_, "freq": self.freq_, "columns": self.columns_,
                 "target": self.target_, "last_date": self.last_date_,
-                "use_covariates": self.use_covariates_,
+                "use_covariates": self.use_covariates_, "lstm_val_gain": self.lstm_gain_,
                 "val_mae_scaled": self.val_mae_})
             ckpt.write_json(tmp / "scaler.json", {
                 "scaler": self.scaler_.to_dict(), "intervals": self.intervals_,
@@ -485,6 +496,7 @@ class Forecaster:
             self.freq_, self.columns_, self.target_ = cfg["freq"], cfg["columns"], cfg["target"]
             self.last_date_, self.val_mae_ = cfg["last_date"], cfg["val_mae_scaled"]
             self.use_covariates_ = bool(cfg["use_covariates"])
+            self.lstm_gain_ = list(cfg["lstm_val_gain"])
             self.scaler_ = Scaler(**extra["scaler"])
             self.intervals_ = extra["intervals"]
             self.context_ = np.asarray(extra["context"], dtype=np.float64)

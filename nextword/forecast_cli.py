@@ -142,7 +142,9 @@ def _describe(model: Forecaster, series: Series) -> str:
     return (f"[bold]{series.target_name}[/]: {len(series.y)} steps, frequency {series.freq or 'unknown'}, "
             f"season {model.season_}, window {model.window_}, horizon {model.horizon_}, "
             f"{'log scale, ' if model.scaler_.log_target else ''}{cov}, "
-            f"{len(model.models_)} networks, fit {model.fit_seconds_:.1f} s")
+            f"{len(model.models_)} networks (LSTM lowers validation MAE by "
+            f"{100 * float(np.mean(model.lstm_gain_)):.1f}% over the linear part), "
+            f"fit {model.fit_seconds_:.1f} s")
 
 
 def _forecast_table(series: Series, fc: dict[str, np.ndarray], dates: list[str]) -> Table:
