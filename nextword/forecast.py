@@ -390,11 +390,16 @@ class Forecaster:
             return series.values
         arr = np.asarray(history, dtype=np.float64)
         arr = arr[:, None] if arr.ndim == 1 else arr
-        if arr.ndim != 2 or arr.shape[1] != len(self.columns_):
-            if arr.shape[-1] == 1 and len(self.columns_) > 1:
-                raise InputError(f"history needs all {len(self.columns_)} columns the model was "
+        n_cols = len(self.columns_)
+        if arr.ndim == 2 and arr.shape[1] == 1 and n_cols > 1 and not self.use_covariates_:
+            full = np.zeros((len(arr), n_cols))  # covariates unused: the target alone will do
+            full[:, self.target_] = arr[:, 0]
+            arr = full
+        if arr.ndim != 2 or arr.shape[1] != n_cols:
+            if arr.ndim == 2 and arr.shape[1] == 1:
+                raise InputError(f"history needs all {n_cols} columns the model was "
                                  f"fit on ({', '.join(self.columns_)})")
-            raise InputError(f"history must be (time, {len(self.columns_)}), got {arr.shape}")
+            raise InputError(f"history must be (time, {n_cols}), got {arr.shape}")
         if np.isnan(arr).any():
             raise InputError("history contains missing values")
         return arr
