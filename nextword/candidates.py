@@ -38,23 +38,32 @@ def osa_distance(a: str, b: str, limit: int = 2) -> int:
     la, lb = len(a), len(b)
     if not la or not lb:
         return min(la + lb, limit + 1)
+    over = limit + 1
     prev2: list[int] = []
     prev = list(range(lb + 1))
     for i in range(1, la + 1):
-        cur = [i] + [0] * lb
+        cur = [i] * (lb + 1)
         ai = a[i - 1]
+        ai1 = a[i - 2] if i > 1 else ""
         row_min = i
+        left = i
         for j in range(1, lb + 1):
-            cost = 0 if ai == b[j - 1] else 1
-            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1] and cost:
-                d = min(d, prev2[j - 2] + 1)
-            cur[j] = d
-            row_min = min(row_min, d)
+            bj = b[j - 1]
+            # plain comparisons: builtins.min() dominates the profile otherwise
+            d = prev[j - 1] if ai == bj else prev[j - 1] + 1
+            if prev[j] + 1 < d:
+                d = prev[j] + 1
+            if left + 1 < d:
+                d = left + 1
+            if ai != bj and j > 1 and ai == b[j - 2] and ai1 == bj and prev2[j - 2] + 1 < d:
+                d = prev2[j - 2] + 1
+            cur[j] = left = d
+            if d < row_min:
+                row_min = d
         if row_min > limit:  # every later row can only be larger
-            return limit + 1
+            return over
         prev2, prev = prev, cur
-    return min(prev[lb], limit + 1)
+    return prev[lb] if prev[lb] < over else over
 
 
 def deletes(word: str, max_distance: int) -> set[str]:
@@ -65,6 +74,16 @@ def deletes(word: str, max_distance: int) -> set[str]:
         frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))} - out
         out |= frontier
     return out
+
+
+_BAG_SIZE = 28  # a-z, apostrophe, anything else
+
+
+def _bag(word: str) -> np.ndarray:
+    """Letter counts of ``word`` (for the bag-distance bound)."""
+    codes = np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
+    codes = np.where((codes >= 0) & (codes < 26), codes, np.where(codes == ord("'") - ord("a"), 26, 27))
+    return np.bincount(codes, minlength=_BAG_SIZE).astype(np.int16)
 
 
 def _hashes(strings: Iterable[str]) -> np.ndarray:
@@ -93,6 +112,7 @@ class DeleteIndex:
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
         order = np.argsort(key, kind="stable")
         self._keys, self._rows = key[order], row[order]
+        self._bags = np.stack([_bag(w) for w in self.words]) if self.words else np.zeros((0, _BAG_SIZE))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -106,12 +126,28 @@ class DeleteIndex:
             return np.zeros(0, dtype=np.int32)
         return np.unique(np.concatenate([self._rows[a:b] for a, b in zip(lo[hit], hi[hit], strict=True)]))
 
+    def near(self, typed: str, max_distance: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (indexes into ``words``/``ids``) of the words that may lie within ``max_distance``
+        of ``typed`` (every one that does, plus some that do not: confirm with
+        ``osa_distance``), and a lower bound on each one's distance."""
+        limit = self.max_distance if max_distance is None else min(max_distance, self.max_distance)
+        rows = self._rows_for(typed, limit)
+        if not len(rows):
+            return rows, np.zeros(0, dtype=np.int64)
+        # letters in one word and not the other need an edit each: a cheap lower bound that
+        # drops most delete-matches before the exact distance is computed
+        diff = self._bags[rows] - _bag(typed)
+        bound = np.maximum(np.clip(diff, 0, None).sum(1), np.clip(-diff, 0, None).sum(1))
+        bound = np.maximum(bound, 1 if typed else 0)
+        keep = bound <= limit
+        return rows[keep], bound[keep].astype(np.int64)
+
     def lookup(self, typed: str, max_distance: int | None = None) -> list[tuple[str, int, int]]:
         """``(word, id, distance)`` for every indexed word within ``max_distance`` of ``typed``
         (the typed string itself included, at distance 0), nearest first."""
         limit = self.max_distance if max_distance is None else min(max_distance, self.max_distance)
         found = []
-        for row in self._rows_for(typed, limit).tolist():
+        for row in self.near(typed, limit)[0].tolist():
             word = self.words[row]
             d = osa_distance(typed, word, limit)
             if d <= limit:

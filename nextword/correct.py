@@ -67,16 +67,17 @@ class CorrectorParams:
     development pairs and sentences; see ``scripts/bench_correct.py --calibrate``."""
 
     channel_weight: float = 1.0
-    edit_cost: float = -2.0  # log-odds of any one slip: a prior against correcting at all
+    edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
     oov_offset: float = 2.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
-    split_cost: float = -4.0  # a run-together pair (one space missed)
+    split_cost: float = -8.0  # a run-together pair (one space missed)
     margin_oov: float = 1.0  # autocorrect: best must beat an unknown typed word by this much
     margin_known: float = 7.0  # ... and a common vocabulary word by this much
     margin_rare: float = 3.0  # ... and a rare one (fewer than known_count training uses)
     known_count: float = 100.0
     skip_known: float = 6.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
-    short_word: int = 4  # words this short only get one-edit candidates
+    short_word: int = 3  # words this short only get one-edit candidates
+    max_two_edit: int = 150  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
 
 
@@ -170,10 +171,10 @@ class FrequencyModel:
 class _Cands:
     """Context-free part of a typed word's hypotheses (cached per spelling)."""
 
-    ids: np.ndarray  # vocabulary ids of the candidates
+    ids: np.ndarray  # vocabulary ids of words that may be within ``limit`` edits (unconfirmed)
     words: list[str]
-    channel: np.ndarray  # log P(typed | c)
-    edits: np.ndarray  # edit distance from typed to c
+    min_edits: np.ndarray  # a lower bound on each one's edit distance
+    limit: int  # the edit distance allowed for this word
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
 
@@ -197,32 +198,80 @@ class Corrector:
         self._user_key: frozenset[str] = frozenset()
         self._user_index: DeleteIndex | None = None
         self._cands = lru_cache(maxsize=50_000)(self._candidates)
+        self._pair = lru_cache(maxsize=500_000)(self._pair_uncached)
+        self.index.near("warm")  # fault the index arrays in now, not on the user's first word
 
     # -- context-free candidates ------------------------------------------------------------------
     def _candidates(self, typed: str) -> _Cands:
         p = self.params
         limit = 1 if len(typed) <= p.short_word else 2
-        found = self.index.lookup(typed, limit)
-        ids, words, channel, edits = [], [], [], []
-        typed_id = -1
-        for word, wid, dist in found:
-            if dist == 0:
-                typed_id = wid
-                continue
-            ids.append(wid)
-            words.append(word)
-            channel.append(self.errors.logp(typed, word))
-            edits.append(dist)
+        rows, min_edits = self.index.near(typed, limit)
+        typed_id = self.tok.ids.get(typed, -1)
+        if typed_id >= 0 and not (self.tok.word_mask[typed_id] and _PLAIN_WORD.fullmatch(typed)):
+            typed_id = -1
+        ids = self.index.ids[rows]
+        words = [self.index.words[r] for r in rows.tolist()]
+        if typed_id >= 0:
+            other = ids != typed_id
+            ids, min_edits = ids[other], min_edits[other]
+            words = [w for w, o in zip(words, other.tolist(), strict=True) if o]
         splits = []
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
-        return _Cands(np.asarray(ids, dtype=np.int64), words, np.asarray(channel, dtype=np.float64),
-                      np.asarray(edits, dtype=np.float64), typed_id, splits)
+        return _Cands(ids, words, min_edits, limit, typed_id, splits)
 
-    def _channel(self, c: _Cands) -> np.ndarray:
+    def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
+        """Edit distance (``limit + 1`` when beyond it) and log P(typed | word)."""
+        d = 1 if _single_edit(typed, word) else osa_distance(typed, word, limit)
+        return d, (self.errors.logp(typed, word) if d <= limit else -math.inf)
+
+    def _search(self, low: str, c: _Cands, prior: np.ndarray, need: int) -> list[tuple[str, float]]:
+        """The ``need`` best-scoring candidates (word, score), best first.
+
+        Branch and bound: a candidate can score at most its prior plus its fewest possible
+        edits, each the likeliest slip. Candidates are tried in order of that ceiling and the
+        search stops once a ceiling falls below the need-th best score found. One-edit
+        candidates are cheap to recognise and score; the others are deferred with the tighter
+        two-edit ceiling, so most never get the costly alignment, and at most
+        ``max_two_edit`` of them do."""
+        if not len(c.ids):
+            return []
         p = self.params
-        return p.channel_weight * c.channel + p.edit_cost * c.edits
+        pri = prior[c.ids]
+        per_edit = min(p.channel_weight * self.errors.max_edit_logp + p.edit_cost, 0.0)
+        ceiling = pri + c.min_edits * per_edit
+        found: list[tuple[float, str]] = []
+        floor = -math.inf  # the need-th best score so far
+
+        def add(score: float, word: str) -> float:
+            found.append((score, word))
+            if len(found) < need:
+                return -math.inf
+            found.sort(reverse=True)
+            del found[need:]
+            return found[-1][0]
+
+        deferred: list[tuple[float, int]] = []
+        for i in np.argsort(-ceiling, kind="stable").tolist():
+            if ceiling[i] < floor:
+                break
+            word = c.words[i]
+            if _single_edit(low, word):
+                d, ch = self._pair(low, word, c.limit)
+                floor = add(float(pri[i] + p.channel_weight * ch + p.edit_cost * d), word)
+            elif c.limit >= 2:
+                deferred.append((float(pri[i] + max(2, c.min_edits[i]) * per_edit), i))
+        deferred.sort(reverse=True)
+        for top, i in deferred[: p.max_two_edit]:
+            if top < floor:
+                break
+            # no exact distance here: the alignment's own cost ranks a word that is really
+            # three edits away far below any two-edit one
+            ch = self.errors.logp(low, c.words[i])
+            floor = add(float(pri[i] + p.channel_weight * ch + 2 * p.edit_cost), c.words[i])
+        found.sort(reverse=True)
+        return [(w, s) for s, w in found]
 
     def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
         """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
@@ -232,7 +281,7 @@ class Corrector:
         if user != self._user_key:
             self._user_key, self._user_index = user, DeleteIndex(sorted(user))
         p = self.params
-        return [(w, p.channel_weight * self.errors.logp(typed, w) + p.edit_cost * d)
+        return [(w, p.channel_weight * self._pair(typed, w, 2)[1] + p.edit_cost * d)
                 for w, _, d in self._user_index.lookup(typed) if d > 0]
 
     # -- scoring ----------------------------------------------------------------------------------
@@ -248,9 +297,11 @@ class Corrector:
             return 0.0
         return float(prior[self.tok.unk_id] + self.model.char_logprob(typed) + self.params.oov_offset)
 
-    def hypotheses(self, typed: str, context: str = "") -> tuple[list[tuple[str, float, str]], float]:
-        """Every reading of ``typed`` with its score, best first, and the score of keeping it.
-        Entries are ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``."""
+    def hypotheses(self, typed: str, context: str = "", need: int = 3
+                   ) -> tuple[list[tuple[str, float, str]], float]:
+        """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
+        best first, and the margin a correction needs to replace it. Entries are
+        ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``."""
         low = typed.lower()
         c = self._cands(low)
         user = self._user_candidates(low)
@@ -264,9 +315,7 @@ class Corrector:
         else:
             keep = self._keep_oov(low, prior)
         out = [(low, keep, "typed")]
-        if len(c.ids):
-            scores = prior[c.ids] + self._channel(c)
-            out += [(w, float(s), "correction") for w, s in zip(c.words, scores.tolist(), strict=True)]
+        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for left, right in c.splits:
@@ -292,7 +341,7 @@ class Corrector:
             return typed
         if self._clearly_fine(typed.lower()):
             return typed
-        hyps, margin = self.hypotheses(typed, context)
+        hyps, margin = self.hypotheses(typed, context, need=1)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
@@ -305,10 +354,8 @@ class Corrector:
         c = self._cands(low)
         if c.typed_id < 0:
             return False
-        if not len(c.ids):
-            return True
-        alt = float(np.max(self.log_unigram[c.ids] + self._channel(c)))
-        return float(self.log_unigram[c.typed_id]) - alt >= self.params.skip_known
+        best = self._search(low, c, self.log_unigram, 1)
+        return not best or float(self.log_unigram[c.typed_id]) - best[0][1] >= self.params.skip_known
 
     # -- public API -------------------------------------------------------------------------------
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
@@ -321,14 +368,17 @@ class Corrector:
             return []
         if not _should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
-        hyps, margin = self.hypotheses(word, context)
+        hyps, margin = self.hypotheses(word, context, need=k)
         # the typed word keeps its place unless beaten by the replacement margin
-        ranked = sorted(((w, s + margin if kind == "typed" else s) for w, s, kind in hyps),
+        ranked = sorted(((w, s + margin if kind == "typed" else s, kind) for w, s, kind in hyps),
                         key=lambda h: -h[1])
-        scores = np.array([s for _, s in ranked])
+        scores = np.array([s for _, s, _ in ranked])
         logz = float(np.logaddexp.reduce(scores))
+        if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):
+            # an unknown typed word that lost is no suggestion: the slots go to real words
+            ranked = [h for h in ranked if h[2] != "typed"]
         out = []
-        for w, s in ranked[:k]:
+        for w, s, _ in ranked[:k]:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
             out.append(Suggestion(shown, s - logz, "correction"))
         return out
@@ -364,6 +414,27 @@ class Corrector:
             pieces.append(s[cpos:])
         pieces.append(text[pos:])
         return "".join(pieces)
+
+
+def _single_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is one insertion, deletion, substitution or swap away from ``a``."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    s = 0
+    while s < la and s < lb and a[s] == b[s]:
+        s += 1
+    e = 0
+    while e < la - s and e < lb - s and a[la - 1 - e] == b[lb - 1 - e]:
+        e += 1
+    ma, mb = la - s - e, lb - s - e
+    return ma + mb <= 2 and (ma, mb) != (2, 0) and (ma, mb) != (0, 2) or (
+        ma == mb == 2 and a[s] == b[s + 1] and a[s + 1] == b[s])
+
+
+def low_unknown(ranked: list[tuple[str, float, str]], ids: dict[str, int]) -> bool:
+    """Whether the typed reading in ``ranked`` is a string outside the vocabulary."""
+    return any(kind == "typed" and w not in ids for w, _, kind in ranked)
 
 
 def _should_check(word: str, user_words: set[str], max_word: int) -> bool:

@@ -175,6 +175,11 @@ class ErrorModel:
             raise ValueError("error model tables were built for a different alphabet")
         self.tables = params["tables"]
         self.unknown = unknown  # an edit involving a character outside the alphabet
+        # the likeliest single edit: no misspelling scores above it (bounds candidate searches)
+        self.max_edit_logp = max(max(max(row) for row in t) for t in self.tables.values())
+        # the tables with one more row and column: characters outside the alphabet
+        self._ext = tuple([[*row, unknown] for row in self.tables[k]] + [[unknown] * (len(ALPHABET) + 1)]
+                          for k in ("sub", "del", "ins", "trans"))
         self._cache = lru_cache(maxsize=200_000)(self._logp)
 
     @classmethod
@@ -214,40 +219,41 @@ class ErrorModel:
     def _viterbi(self, t: str, w: str, left: str) -> float:
         """Best log-probability alignment of intended middle ``w`` to typed middle ``t``; ``left``
         is the intended character just before them."""
-        sub, dele, ins, trans = (self.tables[k] for k in ("sub", "del", "ins", "trans"))
-        unk = self.unknown
+        sub, dele, ins, trans = self._ext
+        unk = len(ALPHABET)  # the extra row/column for characters outside the alphabet
         n, m = len(w), len(t)
-        ctx = left + w  # ctx[i] = intended character before w[i]
-        ctx_t = left + t  # ctx_t[j] = typed character before t[j]
+        wi = [_INDEX.get(ch, unk) for ch in w]
+        ti = [_INDEX.get(ch, unk) for ch in t]
+        li = _INDEX.get(left, unk)
+        ci = [li, *wi]  # ci[i] = intended character before w[i]
+        cti = [li, *ti]  # cti[j] = typed character before t[j]
         neg = -1e9
         d = [[neg] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
         for i in range(n + 1):
+            row, up = d[i], d[i - 1] if i else None
             for j in range(m + 1):
-                best = d[i][j]
-                if i > 0:  # intended w[i-1] left out
-                    a, b = _INDEX.get(ctx[i - 1]), _INDEX.get(w[i - 1])
-                    if w[i - 1] == w[i:i + 1]:  # one of a doubled letter
-                        a = b
-                    v = d[i - 1][j] + (dele[a][b] if a is not None and b is not None else unk)
-                    best = max(best, v)
-                if j > 0:  # typed t[j-1] inserted after the typed ctx_t[j-1]
-                    a, b = _INDEX.get(ctx_t[j - 1]), _INDEX.get(t[j - 1])
-                    if t[j - 1] == t[j:j + 1]:  # doubling the next key
-                        a = b
-                    v = d[i][j - 1] + (ins[a][b] if a is not None and b is not None else unk)
-                    best = max(best, v)
-                if i > 0 and j > 0:
-                    if w[i - 1] == t[j - 1]:
-                        v = d[i - 1][j - 1]
-                    else:
-                        a, b = _INDEX.get(w[i - 1]), _INDEX.get(t[j - 1])
-                        v = d[i - 1][j - 1] + (sub[a][b] if a is not None and b is not None else unk)
-                    best = max(best, v)
-                if (i > 1 and j > 1 and w[i - 1] == t[j - 2] and w[i - 2] == t[j - 1]
-                        and w[i - 1] != w[i - 2]):
-                    a, b = _INDEX.get(w[i - 2]), _INDEX.get(w[i - 1])
-                    v = d[i - 2][j - 2] + (trans[a][b] if a is not None and b is not None else unk)
-                    best = max(best, v)
-                d[i][j] = best
+                best = row[j]
+                if i:  # intended w[i-1] left out (after ci[i-1], or one of a doubled letter)
+                    b = wi[i - 1]
+                    a = b if i < n and wi[i] == b else ci[i - 1]
+                    v = up[j] + dele[a][b]
+                    if v > best:
+                        best = v
+                if j:  # typed t[j-1] inserted after the key cti[j-1] (or doubling the next key)
+                    b = ti[j - 1]
+                    a = b if j < m and ti[j] == b else cti[j - 1]
+                    v = row[j - 1] + ins[a][b]
+                    if v > best:
+                        best = v
+                    if i:
+                        v = up[j - 1] if wi[i - 1] == b else up[j - 1] + sub[wi[i - 1]][b]
+                        if v > best:
+                            best = v
+                        if (i > 1 and j > 1 and wi[i - 1] == ti[j - 2] and wi[i - 2] == b
+                                and wi[i - 1] != wi[i - 2]):
+                            v = d[i - 2][j - 2] + trans[wi[i - 2]][wi[i - 1]]
+                            if v > best:
+                                best = v
+                row[j] = best
         return d[n][m]
