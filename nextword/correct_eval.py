@@ -108,3 +108,24 @@ def evaluate_file(corrector, path: str | Path) -> dict:
         res["kind"] = "pairs"
     res["file"] = str(path)
     return res
+
+
+def is_typo_file(path: str | Path) -> bool:
+    """Whether ``path`` is a typo file (pairs or sentences, tab-separated) rather than plain
+    text for language-model evaluation."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = [fh.readline() for _ in range(20)]
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = [line for line in head if line.strip()]
+    return bool(lines) and all(line.count("\t") == 1 for line in lines)
+
+
+def evaluate_typo_files(model, paths: Sequence[str | Path]) -> list[dict]:
+    """Correction figures for each typo file, with one corrector over ``model`` (a typing
+    model or anything with the ``nextword.correct.LanguageModel`` protocol)."""
+    from .correct import Corrector
+
+    corrector = getattr(model, "_get_corrector", lambda: None)() or Corrector(model)
+    return [evaluate_file(corrector, p) for p in paths]

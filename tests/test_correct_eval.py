@@ -9,7 +9,9 @@ import pytest
 from nextword.correct import Corrector
 from nextword.correct_eval import (
     evaluate_file,
+    evaluate_typo_files,
     is_sentence_file,
+    is_typo_file,
     read_pairs,
     read_sentences,
     score_pairs,
@@ -94,3 +96,18 @@ def test_evaluate_file_scores_real_files_with_a_real_model(tiny_model, tmp_path)
     r = evaluate_file(c, sents)
     assert r["kind"] == "sentences" and r["typos"] == 2
     assert r["fix_rate"] == 1.0 and r["broken_rate"] == 0.0
+
+
+def test_typo_files_are_told_apart_from_plain_text(tmp_path):
+    text = tmp_path / "plain.txt"
+    text.write_text("Just some prose.\nAnother paragraph here.\n", "utf-8")
+    assert not is_typo_file(text)
+    assert is_typo_file(TYPOS / "norvig-testset1.tsv")
+    assert is_typo_file(TYPOS / "context-heldout.tsv")
+    assert not is_typo_file(tmp_path / "missing.tsv")
+
+
+def test_evaluate_typo_files_gives_one_result_per_file(tiny_model):
+    res = evaluate_typo_files(tiny_model, [TYPOS / "norvig-testset1.tsv"])
+    assert len(res) == 1 and res[0]["kind"] == "pairs" and res[0]["pairs"] == 270
+    assert 0 <= res[0]["top1"] <= res[0]["top3"] <= 1
