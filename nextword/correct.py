@@ -74,7 +74,8 @@ class CorrectorParams:
     margin_known: float = 7.0  # ... and a common vocabulary word by this much
     margin_rare: float = 3.0  # ... and a rare one (fewer than known_count training uses)
     known_count: float = 100.0
-    skip_known: float = 6.0  # a known word this much likelier (unigram) than any candidate is kept
+    margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
+    skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 3  # words this short only get one-edit candidates
     max_two_edit: int = 150  # two-edit candidates aligned per word, likeliest first (bounds latency)
@@ -344,6 +345,8 @@ class Corrector:
         hyps, margin = self.hypotheses(typed, context, need=1)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
+        if looks_like_name(typed, context, self.tok.ids):
+            margin += self.params.margin_name
         if kind == "typed" or score - keep < margin:
             return typed
         return match_case(typed, word, self.tok)
@@ -414,6 +417,14 @@ class Corrector:
             pieces.append(s[cpos:])
         pieces.append(text[pos:])
         return "".join(pieces)
+
+
+def looks_like_name(typed: str, context: str, vocab: dict[str, int]) -> bool:
+    """An unknown word written with a capital in mid-sentence is most likely a name."""
+    if not typed[:1].isupper() or typed.lower() in vocab:
+        return False
+    before = context.rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"'(\n" and not before.endswith("--")
 
 
 def _single_edit(a: str, b: str) -> bool:

@@ -239,3 +239,17 @@ def test_cli_refuses_binary_and_non_utf8_files(tiny_model_dir, tmp_path, capsys)
     for f in (b, l1):
         assert cli_main(["correct", "--file", str(f), "--model", str(tiny_model_dir)]) == 2
     assert "binary" in capsys.readouterr().err
+
+
+def test_capitalised_unknown_words_inside_a_sentence_are_taken_for_names(corrector):
+    from nextword.correct import looks_like_name
+
+    vocab = corrector.tok.ids
+    assert looks_like_name("Zorblax", "we met", vocab)
+    assert not looks_like_name("Zorblax", "", vocab)             # sentence start
+    assert not looks_like_name("Zorblax", "The end. ", vocab)   # sentence start
+    assert not looks_like_name("zorblax", "we met", vocab)      # not capitalised
+    assert not looks_like_name("The", "we met", vocab)          # a known word
+    bold = Corrector(corrector.model, params=CorrectorParams(margin_name=1e9))
+    assert bold.autocorrect("this is Teh end") == "this is Teh end"
+    assert bold.autocorrect("Teh end") == "The end"
