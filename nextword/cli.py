@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
         argv = ["type", *argv]  # `nextword [FILE]` opens the editor
     warnings.filterwarnings("ignore", category=UserWarning, module="torch")
+    warnings.formatwarning = lambda msg, *_a, **_k: f"nextword: warning: {msg}\n"
     args = build_parser().parse_args(argv)
     handlers = {"train": cmd_train, "suggest": cmd_suggest, "eval": cmd_eval, "type": cmd_type}
     try:

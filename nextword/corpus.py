@@ -130,7 +130,6 @@ def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpu
             if text is None and reason is None:
                 reason = "binary or not UTF-8 text"
         if reason is not None:
-            warnings.warn(f"skipped {path}: {reason}", CorpusWarning, stacklevel=2)
             corpus.skipped.append(f"{path}: {reason}")
             continue
         paras = split_paragraphs(text)
@@ -139,4 +138,6 @@ def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpu
     if not corpus.n_paragraphs:
         detail = f" (skipped: {'; '.join(corpus.skipped[:3])})" if corpus.skipped else ""
         raise InputError(f"the corpus has no readable text{detail}")
+    for skipped in corpus.skipped:  # only now: an error above already names what was skipped
+        warnings.warn(f"skipped {skipped}", CorpusWarning, stacklevel=2)
     return corpus

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -130,7 +131,7 @@ def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None =
     per_file = {}
     for p in paths:
         try:
-            data = open(p, "rb").read()
+            data = Path(p).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read {p}: {exc.strerror}") from None
         text = decode_text(data)

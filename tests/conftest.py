@@ -1,0 +1,57 @@
+"""Shared fixtures: a tiny real corpus (a slice of corpus/) and a tiny model trained on it once."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_OPTIONS = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16, char_hidden=48,
+                    char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+torch.set_num_threads(1)  # tests share the 2 cores with each other and with benchmarks
+warnings.filterwarnings("ignore", category=UserWarning, module="torch")
+
+
+def tiny_text(n_chars: int = 120_000) -> str:
+    """Real text from the default corpus: the start of the fortunes and of the handbook."""
+    parts = []
+    for name in ("fortunes.txt", "debian-handbook.txt"):
+        text = (ROOT / "corpus" / name).read_text("utf-8")[: n_chars // 2]
+        parts.append(text[: text.rfind("\n") + 1])
+    return "".join(parts)
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    (d / "tiny.txt").write_text(tiny_text(), "utf-8")
+    return d
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_corpus, tmp_path_factory) -> Path:
+    import nextword
+
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    return nextword.train(tiny_corpus, out, **TINY_OPTIONS)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    import nextword
+
+    return nextword.load(tiny_model_dir)
+
+
+@pytest.fixture()
+def fresh_model(tiny_model_dir):
+    """A model object of its own (tests that change its state)."""
+    import nextword
+
+    return nextword.load(tiny_model_dir)

@@ -1,0 +1,62 @@
+import pytest
+
+from nextword.corpus import CorpusWarning, expand_paths, read_corpus, split_paragraphs
+from nextword.errors import InputError
+
+
+def test_reads_files_folders_and_globs_in_sorted_order(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "b.txt").write_text("Second file.\n")
+    (tmp_path / "a.txt").write_text("First file.\n")
+    (tmp_path / "sub" / "c.md").write_text("Nested note.\n")
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.txt", "b.txt", "c.md"]
+    assert [p.name for p in expand_paths([str(tmp_path / "*.txt")])] == ["a.txt", "b.txt"]
+    corpus = read_corpus(tmp_path)
+    assert list(corpus.paragraphs()) == ["First file.", "Second file.", "Nested note."]
+
+
+def test_windows_and_mac_newlines_are_normalised_and_wrapped_lines_joined():
+    text = "A hard-wrapped\r\nparagraph here.\r\n\r\nAnd  another\rone."
+    assert split_paragraphs(text) == ["A hard-wrapped paragraph here.", "And another one."]
+
+
+def test_one_paragraph_per_line_without_blank_lines():
+    assert split_paragraphs("one\ntwo\nthree\n") == ["one", "two", "three"]
+
+
+def test_binary_and_non_utf8_files_are_skipped_with_a_warning(tmp_path):
+    (tmp_path / "good.txt").write_text("Some good text here.\n")
+    (tmp_path / "blob.dat").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (tmp_path / "latin.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    with pytest.warns(CorpusWarning) as caught:
+        corpus = read_corpus(tmp_path)
+    assert list(corpus.paragraphs()) == ["Some good text here."]
+    assert len(caught) == 2 and len(corpus.skipped) == 2
+
+
+def test_utf16_with_bom_and_utf8_bom_are_decoded(tmp_path):
+    (tmp_path / "u16.txt").write_bytes("héllo wörld".encode("utf-16"))
+    (tmp_path / "u8.txt").write_bytes(b"\xef\xbb\xbfplain text")
+    assert sorted(read_corpus(tmp_path).paragraphs()) == ["héllo wörld", "plain text"]
+
+
+def test_missing_path_and_empty_corpus_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read_corpus(tmp_path / "nope")
+    (tmp_path / "empty.txt").write_text("\n\n   \n")
+    with pytest.raises(InputError, match="no readable text"):
+        read_corpus(tmp_path)
+
+
+def test_split_is_deterministic_by_whole_paragraphs_and_never_empty(tmp_path):
+    (tmp_path / "t.txt").write_text("\n".join(f"Paragraph number {i}." for i in range(500)))
+    corpus = read_corpus(tmp_path)
+    a, b = corpus.split(0.1), corpus.split(0.1)
+    assert a == b
+    train, val = a
+    assert 20 < len(val) < 90 and len(train) + len(val) == 500
+    assert not set(train) & set(val)
+    tiny = read_corpus(tmp_path / "t.txt")
+    tiny.documents = [("x", ["only one", "and two"])]
+    t2, v2 = tiny.split(0.01)
+    assert len(t2) == 1 and len(v2) == 1

@@ -1,0 +1,71 @@
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import nextword
+from nextword.errors import InputError
+from tests.conftest import TINY_OPTIONS
+
+
+def test_training_lowers_the_validation_loss(tiny_model_dir):
+    cfg = json.loads((tiny_model_dir / "config.json").read_text())
+    hist = cfg["metrics"]["word_history"]
+    assert hist[-1]["val_loss"] < hist[0]["train_loss"]
+    assert cfg["metrics"]["word_val_ppl"] < 0.2 * cfg["corpus"]["vocab_size"]
+    assert math.isfinite(cfg["metrics"]["mixture_val_ppl"])
+
+
+def test_model_directory_holds_config_weights_tokenizer_and_metadata(tiny_model_dir):
+    names = {p.name for p in tiny_model_dir.iterdir()}
+    assert {"config.json", "weights.safetensors", "tokenizer.json", "vocab.json", "ngram.safetensors"} <= names
+    cfg = json.loads((tiny_model_dir / "config.json").read_text())
+    assert cfg["format_version"] == 1 and cfg["kind"] == "typing"
+    assert cfg["corpus"]["train_tokens"] > 0 and "word_val_loss" in cfg["metrics"]
+    assert not any(p.suffix in (".pt", ".pkl", ".bin") for p in tiny_model_dir.iterdir())
+
+
+def test_same_seed_gives_identical_weights(tiny_corpus, tmp_path):
+    opts = dict(TINY_OPTIONS, epochs=1)
+    a = nextword.train(tiny_corpus, tmp_path / "a", **opts)
+    b = nextword.train(tiny_corpus, tmp_path / "b", **opts)
+    assert (a / "weights.safetensors").read_bytes() == (b / "weights.safetensors").read_bytes()
+
+
+def test_bad_corpus_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "out"
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(InputError):
+        nextword.train(tmp_path / "empty.txt", out, **TINY_OPTIONS)
+    with pytest.raises(InputError):
+        nextword.train(tmp_path / "missing", out, **TINY_OPTIONS)
+    assert not out.exists()
+
+
+def test_killed_training_resumes_and_finishes(tiny_corpus, tmp_path):
+    out = tmp_path / "model"
+    opts = dict(TINY_OPTIONS, epochs=4, checkpoint_every=1.0)
+    code = (f"import nextword; nextword.train({str(tiny_corpus)!r}, {str(out)!r}, "
+            f"resume=True, **{opts!r})")
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    state = out.parent / "model.work" / "word-state" / "trainer.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and not state.exists():
+        time.sleep(0.2)
+    assert state.exists(), "no checkpoint was written"
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "config.json").exists()
+    progress = json.loads(state.read_text())["global_step"]
+    assert progress > 0
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["metrics"]["word_history"][0]["epoch"] == 1
+    assert nextword.load(out).suggest("the ", 3)
