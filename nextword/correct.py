@@ -74,6 +74,8 @@ class CorrectorParams:
     margin_known: float = 7.0  # ... and a common vocabulary word by this much
     margin_rare: float = 3.0  # ... and a rare one (fewer than known_count training uses)
     known_count: float = 100.0
+    margin_regular: float = 4.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
+    regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
@@ -178,6 +180,8 @@ class _Cands:
     limit: int  # the edit distance allowed for this word
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
+    regular: int  # for an unknown word regularly formed from known ones, the id of the known
+    # word it stands for (``promis'd`` -> promised, ``richard's`` -> richard); else -1
 
 
 class Corrector:
@@ -220,7 +224,8 @@ class Corrector:
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
-        return _Cands(ids, words, min_edits, limit, typed_id, splits)
+        regular = self.tok.ids.get(regular_form(typed, self.tok.ids) or "", -1) if typed_id < 0 else -1
+        return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
 
     def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
         """Edit distance (``limit + 1`` when beyond it) and log P(typed | word)."""
@@ -315,6 +320,8 @@ class Corrector:
             keep = float(prior[self.tok.unk_id] + self.params.oov_offset)
         else:
             keep = self._keep_oov(low, prior)
+            if c.regular >= 0:  # at least as likely as the known word it is a form of
+                keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
         out += [(w, s, "correction") for w, s in self._search(low, c, prior, need)]
         for w, ch in user:
@@ -323,18 +330,19 @@ class Corrector:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
         out.sort(key=lambda h: -h[1])
-        return out, self._margin(c.typed_id, low)
+        return out, self._margin(c, low)
 
-    def _margin(self, typed_id: int, low: str) -> float:
+    def _margin(self, c: _Cands, low: str) -> float:
         """How far a correction must out-score the typed word to replace it: far for common words
         (real-word errors are rare, and breaking a right word is the worse mistake), less for
-        rare vocabulary words, least for unknown strings. The user's words count as common."""
+        rare vocabulary words and for regular forms of known words, least for unknown strings.
+        The user's words count as common."""
         p = self.params
         if low in self.model.user_words:
             return p.margin_known
-        if typed_id < 0:
-            return p.margin_oov
-        return p.margin_known if self.unigram[typed_id] >= p.known_count else p.margin_rare
+        if c.typed_id < 0:
+            return p.margin_regular if c.regular >= 0 else p.margin_oov
+        return p.margin_known if self.unigram[c.typed_id] >= p.known_count else p.margin_rare
 
     def best(self, typed: str, context: str = "") -> str:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
@@ -417,6 +425,42 @@ class Corrector:
             pieces.append(s[cpos:])
         pieces.append(text[pos:])
         return "".join(pieces)
+
+
+_CLITICS = ("'s", "'d", "'ll", "'ve", "'re", "'m", "'t")
+# inflections, each with the stems it goes with (so a doubled or stray last key, as in
+# "passs" or "storesd", does not pass for an inflection)
+_SUFFIXES = (
+    ("s", lambda stem: stem[-1] not in "sxz"),
+    ("es", lambda stem: stem.endswith(("s", "x", "z", "ch", "sh", "o"))),
+    ("ed", lambda stem: stem[-1] != "e"),
+    ("d", lambda stem: stem[-1] == "e"),
+    ("ing", lambda stem: True),
+    ("er", lambda stem: stem[-1] != "e"),
+    ("ers", lambda stem: stem[-1] != "e"),
+    ("ly", lambda stem: stem[-1] != "l" or stem[-2:] == "ll"),
+)
+
+
+def regular_form(low: str, vocab: dict[str, int]) -> str | None:
+    """The known word an unknown ``low`` is regularly built from, or None. Text is full of
+    forms a 30,000-word vocabulary lacks: a clitic on a known word (``richard's`` -> richard,
+    archaic ``promis'd`` -> promised), an inflection of a known stem of four or more letters
+    (``bathtubs`` -> bathtub), two known words run together
+    (``workplace`` -> place), each part four letters or more."""
+    for clitic in _CLITICS:
+        if low.endswith(clitic) and len(low) > len(clitic):
+            stem = low[: -len(clitic)]
+            options = [stem + "ed", stem + "d", stem] if clitic == "'d" else [stem]
+            return next((w for w in options if w in vocab), None)
+    for suffix, stem_ok in _SUFFIXES:
+        stem = low[: -len(suffix)]
+        if low.endswith(suffix) and len(stem) >= 4 and stem_ok(stem):
+            for w in (stem, stem + "e"):
+                if w in vocab:
+                    return w
+    return next((low[i:] for i in range(4, len(low) - 3) if low[:i] in vocab and low[i:] in vocab),
+                None)
 
 
 def looks_like_name(typed: str, context: str, vocab: dict[str, int]) -> bool:

@@ -253,3 +253,23 @@ def test_capitalised_unknown_words_inside_a_sentence_are_taken_for_names(correct
     bold = Corrector(corrector.model, params=CorrectorParams(margin_name=1e9))
     assert bold.autocorrect("this is Teh end") == "this is Teh end"
     assert bold.autocorrect("Teh end") == "The end"
+
+
+def test_regular_forms_of_known_words_are_recognised():
+    from nextword.correct import regular_form
+
+    vocab = {w: i for i, w in enumerate(
+        ["promised", "richard", "bathtub", "work", "place", "stores", "pass", "loved", "the"])}
+    assert regular_form("promis'd", vocab) == "promised"
+    assert regular_form("lov'd", vocab) == "loved"
+    assert regular_form("richard's", vocab) == "richard"
+    assert regular_form("bathtubs", vocab) == "bathtub"
+    assert regular_form("workplace", vocab) == "place"
+    assert regular_form("storesd", vocab) is None  # a stray key, not an inflection
+    assert regular_form("passs", vocab) is None
+    assert regular_form("thes", vocab) is None     # stems shorter than four letters don't count
+    assert regular_form("zzzz", vocab) is None
+
+
+def test_a_regular_form_of_a_known_word_is_not_corrected_to_it(corrector):
+    assert corrector.autocorrect("the systems and the packages") == "the systems and the packages"
