@@ -192,7 +192,7 @@ class Corrector:
         self.model = model
         self.tok = model.tokenizer
         self.errors = error_model or ErrorModel.load()
-        self.params = params or CorrectorParams()
+        self._params = params or CorrectorParams()
         words = self.tok.words
         keep = [i for i, w in enumerate(words)
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
@@ -202,9 +202,23 @@ class Corrector:
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
         self._user_key: frozenset[str] = frozenset()
         self._user_index: DeleteIndex | None = None
+        self._reset_caches()
+        self.index.near("warm")  # fault the index arrays in now, not on the user's first word
+
+    @property
+    def params(self) -> CorrectorParams:
+        return self._params
+
+    @params.setter
+    def params(self, value: CorrectorParams) -> None:
+        self._params = value
+        self._reset_caches()  # the cached candidates depend on the parameters
+
+    def _reset_caches(self) -> None:
+        """Per-spelling caches: everything about a typed word that does not depend on context."""
         self._cands = lru_cache(maxsize=50_000)(self._candidates)
         self._pair = lru_cache(maxsize=500_000)(self._pair_uncached)
-        self.index.near("warm")  # fault the index arrays in now, not on the user's first word
+        self._fine = lru_cache(maxsize=50_000)(self._clearly_fine)
 
     # -- context-free candidates ------------------------------------------------------------------
     def _candidates(self, typed: str) -> _Cands:
@@ -232,8 +246,10 @@ class Corrector:
         d = 1 if _single_edit(typed, word) else osa_distance(typed, word, limit)
         return d, (self.errors.logp(typed, word) if d <= limit else -math.inf)
 
-    def _search(self, low: str, c: _Cands, prior: np.ndarray, need: int) -> list[tuple[str, float]]:
-        """The ``need`` best-scoring candidates (word, score), best first.
+    def _search(self, low: str, c: _Cands, prior: np.ndarray, need: int,
+                floor: float = -math.inf) -> list[tuple[str, float]]:
+        """The ``need`` best-scoring candidates (word, score) that score at least ``floor``, best
+        first.
 
         Branch and bound: a candidate can score at most its prior plus its fewest possible
         edits, each the likeliest slip. Candidates are tried in order of that ceiling and the
@@ -248,15 +264,16 @@ class Corrector:
         per_edit = min(p.channel_weight * self.errors.max_edit_logp + p.edit_cost, 0.0)
         ceiling = pri + c.min_edits * per_edit
         found: list[tuple[float, str]] = []
-        floor = -math.inf  # the need-th best score so far
+        least = floor  # floor: the need-th best score so far, or the caller's floor
 
         def add(score: float, word: str) -> float:
-            found.append((score, word))
+            if score >= least:
+                found.append((score, word))
             if len(found) < need:
-                return -math.inf
+                return least
             found.sort(reverse=True)
             del found[need:]
-            return found[-1][0]
+            return max(least, found[-1][0])
 
         deferred: list[tuple[float, int]] = []
         for i in np.argsort(-ceiling, kind="stable").tolist():
@@ -303,17 +320,24 @@ class Corrector:
             return 0.0
         return float(prior[self.tok.unk_id] + self.model.char_logprob(typed) + self.params.oov_offset)
 
-    def hypotheses(self, typed: str, context: str = "", need: int = 3
+    def hypotheses(self, typed: str, context: str = "", need: int = 3,
+                   only_replacements: bool = False, prior: np.ndarray | None = None
                    ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
-        ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``."""
+        ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
+        ``only_replacements`` candidates that could not beat the typed word by the margin are
+        not searched for (autocorrect needs no others)."""
         low = typed.lower()
         c = self._cands(low)
         user = self._user_candidates(low)
+        margin = self._margin(c, low)
+        if looks_like_name(typed, context, self.tok.ids):
+            margin += self.params.margin_name
         if not (len(c.ids) or c.splits or user):
-            return [(low, 0.0, "typed")], 0.0
-        prior = self._log_prior(context)
+            return [(low, 0.0, "typed")], margin
+        if prior is None:
+            prior = self._log_prior(context)
         if c.typed_id >= 0:
             keep = float(prior[c.typed_id])
         elif low in self.model.user_words:
@@ -323,14 +347,15 @@ class Corrector:
             if c.regular >= 0:  # at least as likely as the known word it is a form of
                 keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
-        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need)]
+        floor = keep + margin if only_replacements else -math.inf
+        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
         out.sort(key=lambda h: -h[1])
-        return out, self._margin(c, low)
+        return out, margin
 
     def _margin(self, c: _Cands, low: str) -> float:
         """How far a correction must out-score the typed word to replace it: far for common words
@@ -348,13 +373,11 @@ class Corrector:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
         if not _should_check(typed, self.model.user_words, self.params.max_word):
             return typed
-        if self._clearly_fine(typed.lower()):
+        if self._fine(typed.lower()):
             return typed
-        hyps, margin = self.hypotheses(typed, context, need=1)
+        hyps, margin = self.hypotheses(typed, context, need=1, only_replacements=True)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
-        if looks_like_name(typed, context, self.tok.ids):
-            margin += self.params.margin_name
         if kind == "typed" or score - keep < margin:
             return typed
         return match_case(typed, word, self.tok)
@@ -365,8 +388,8 @@ class Corrector:
         c = self._cands(low)
         if c.typed_id < 0:
             return False
-        best = self._search(low, c, self.log_unigram, 1)
-        return not best or float(self.log_unigram[c.typed_id]) - best[0][1] >= self.params.skip_known
+        bar = float(self.log_unigram[c.typed_id]) - self.params.skip_known
+        return not self._search(low, c, self.log_unigram, 1, floor=bar)
 
     # -- public API -------------------------------------------------------------------------------
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
