@@ -77,6 +77,8 @@ class CorrectorParams:
     margin_regular: float = 4.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
+    context_range: float = 8.0  # decide without the language model when the unigram clears the
+    # margin by this much either way (nats; inf: always ask the model)
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 3  # words this short only get one-edit candidates
@@ -200,6 +202,10 @@ class Corrector:
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
         self.unigram = uni
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
+        # the same with the share of unknown words kept: a context-free stand-in for the model
+        raw = np.asarray(model.unigram, dtype=np.float64)[: len(words)]
+        self.free_prior = self.log_unigram.copy()
+        self.free_prior[self.tok.unk_id] = math.log((raw[self.tok.unk_id] + 0.5) / (raw.sum() + 1.0))
         self._user_key: frozenset[str] = frozenset()
         self._user_index: DeleteIndex | None = None
         self._reset_caches()
@@ -375,12 +381,33 @@ class Corrector:
             return typed
         if self._fine(typed.lower()):
             return typed
+        settled = self._settled_without_context(typed, context)
+        if settled is not None:
+            return settled
         hyps, margin = self.hypotheses(typed, context, need=1, only_replacements=True)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
             return typed
         return match_case(typed, word, self.tok)
+
+    def _settled_without_context(self, typed: str, context: str) -> str | None:
+        """The decision, when the unigram alone makes it by more than context usually moves
+        scores (``context_range``): saves the language model for the close calls."""
+        reach = self.params.context_range
+        if not math.isfinite(reach):
+            return None
+        hyps, margin = self.hypotheses(typed, context, need=2, prior=self.free_prior)
+        keep = next(s for _, s, k in hyps if k == "typed")
+        fixes = [(w, s) for w, s, k in hyps if k != "typed"]
+        if not fixes:
+            return typed
+        gap = fixes[0][1] - keep - margin
+        if gap < -reach:
+            return typed
+        if gap > reach and (len(fixes) == 1 or fixes[0][1] - fixes[1][1] > reach):
+            return match_case(typed, fixes[0][0], self.tok)
+        return None
 
     def _clearly_fine(self, low: str) -> bool:
         """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
