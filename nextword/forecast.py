@@ -5,7 +5,11 @@ The network predicts the change from the last observed value for each of the nex
 
     change[h] = seasonal_weight[h] * (average change from phase t to t+h in past seasons)
               + linear(window)                     (an autoregressive "highway", as in LSTNet)
-              + head(LSTMCore(window))             (the non-linear part)
+              + head(tanh(mix(LSTMCore(window), seasonal changes)))   (the non-linear part)
+
+The linear parts are fitted first in closed form (ridge regression, penalty picked on a
+chronological validation split); the LSTM then learns what they leave over and is kept only
+where it lowers the validation error.
 
 At initialisation the first part is a seasonal naive forecast that keeps the current level (or
 the plain naive forecast for a series without season), so training starts from a strong
@@ -73,7 +77,8 @@ class SeriesModel(nn.Module):
         super().__init__()
         self.config = config
         self.core = LSTMCore(config.n_inputs, config.hidden_size, config.num_layers, 0, config.dropout)
-        self.head = nn.Linear(self.core.out_size, config.horizon)
+        self.mix = nn.Linear(self.core.out_size + 2 * config.horizon, config.hidden_size)
+        self.head = nn.Linear(config.hidden_size, config.horizon)
         self.highway = nn.Linear(config.window * config.n_inputs, config.horizon)
         for layer in (self.head, self.highway):  # start as the baseline: no learned correction
             nn.init.zeros_(layer.weight)
@@ -106,7 +111,8 @@ class SeriesModel(nn.Module):
     def predict(self, inputs: torch.Tensor, future: torch.Tensor) -> torch.Tensor:
         """Scaled changes from the last value, (batch, horizon)."""
         out, _ = self.core(inputs)                                  # (batch, window, hidden)
-        change = self.head(out[:, -1]) + self.highway(inputs.flatten(1))
+        mixed = torch.tanh(self.mix(torch.cat([out[:, -1], future.flatten(1)], dim=1)))
+        change = self.head(mixed) + self.highway(inputs.flatten(1))
         return change + (future * (self.seasonal_start + self.seasonal_delta)).sum(-1)
 
     def forward(self, batch: tuple[torch.Tensor, ...], state: State | None = None

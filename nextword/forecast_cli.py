@@ -158,8 +158,8 @@ def _forecast_table(series: Series, fc: dict[str, np.ndarray], dates: list[str])
 
 
 def _backtest_table(report: dict) -> Table:
-    table = Table(title=f"rolling-origin backtest: {len(report['origins'])} fold(s) x "
-                        f"{report['horizon']} steps (MASE lag {report['mase_lag']}; lower is better)")
+    table = Table(title=f"backtest: {len(report['origins'])} x {report['horizon']} steps",
+                  caption=f"rolling origin, no refit; MASE lag {report['mase_lag']}; lower is better")
     table.add_column("method")
     for metric in ("MAE", "RMSE", "MASE", "sMAPE"):
         table.add_column(metric, justify="right")
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"nextword: error: {exc}", file=sys.stderr)
         return 2
 
 

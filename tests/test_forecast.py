@@ -132,13 +132,21 @@ def test_load_rejects_other_model_kinds_and_corrupt_weights(fitted, tmp_path):
 
 
 def test_fit_from_csv_with_covariates_and_target_name():
-    model = Forecaster(horizon=4, **TINY).fit(DATA / "us_macro_quarterly.csv", target="realgdp")
+    model = Forecaster(horizon=4, covariates=True, **TINY).fit(DATA / "us_macro_quarterly.csv",
+                                                               target="realgdp")
     assert model.columns_[model.target_] == "realgdp"
     assert model.freq_ == "Q" and model.season_ == 1  # seasonally adjusted: no season found
     history = np.loadtxt(DATA / "us_macro_quarterly.csv", delimiter=",", skiprows=1, usecols=range(1, 13))
     assert model.predict(history, 4).shape == (4,)
     with pytest.raises(InputError, match="all 12 columns"):
         model.predict(history[:, 0], 4)
+
+
+def test_target_alone_is_enough_history_when_covariates_are_unused():
+    model = Forecaster(horizon=4, covariates=False, **TINY).fit(DATA / "us_macro_quarterly.csv",
+                                                                target="realgdp")
+    gdp = np.loadtxt(DATA / "us_macro_quarterly.csv", delimiter=",", skiprows=1, usecols=1)
+    assert model.predict(gdp, 4)[0] == pytest.approx(gdp[-1], rel=0.05)
 
 
 def test_informative_covariate_is_kept_and_noise_is_dropped():

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nextword import chart
-from nextword.forecast_cli import main
+from nextword.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 AIRLINE = ROOT / "data" / "series" / "airline_passengers_monthly.csv"
@@ -26,7 +26,7 @@ def cli_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cli")
     out, plot, model = tmp / "fc.csv", tmp / "fc.png", tmp / "model"
     proc = subprocess.run(
-        [sys.executable, "-m", "nextword.forecast_cli", "forecast", str(AIRLINE), "--target",
+        [sys.executable, "-m", "nextword", "forecast", str(AIRLINE), "--target",
          "passengers_thousands", "--horizon", "12", "--backtest", "2", "--out", str(out),
          "--plot", str(plot), "--save", str(model), *FAST],
         capture_output=True, text=True, cwd=ROOT, env={"OMP_NUM_THREADS": "1", "COLUMNS": "120",
@@ -108,7 +108,7 @@ def test_bad_csv_gives_one_line_and_exit_code_2(tmp_path, capsys, text, message)
     code = main(["forecast", str(write(tmp_path, text)), "--horizon", "3", *FAST])
     err = capsys.readouterr().err.strip()
     assert code == 2
-    assert err.startswith("error: ") and message in err and "\n" not in err
+    assert err.startswith("nextword: error: ") and message in err and "\n" not in err
 
 
 def test_unknown_target_and_missing_file_exit_2(tmp_path, capsys):
@@ -120,7 +120,13 @@ def test_unknown_target_and_missing_file_exit_2(tmp_path, capsys):
 
 def test_bad_csv_exit_code_from_a_real_process(tmp_path):
     path = write(tmp_path, "date,temp\n2020-01-02,1\n2020-01-01,2\n")
-    proc = subprocess.run([sys.executable, "-m", "nextword.forecast_cli", "forecast", str(path)],
+    proc = subprocess.run([sys.executable, "-m", "nextword", "forecast", str(path)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "not in increasing order" in proc.stderr
+
+
+def test_standalone_entry_point_reports_errors_like_the_main_cli(tmp_path, capsys):
+    from nextword.forecast_cli import main as forecast_main
+    assert forecast_main(["forecast", str(tmp_path / "none.csv")]) == 2
+    assert capsys.readouterr().err.startswith("nextword: error: file not found")
