@@ -68,16 +68,18 @@ class CorrectorParams:
 
     channel_weight: float = 1.0
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
-    oov_offset: float = 2.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    oov_offset: float = 4.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    oov_short: int = 5  # unknown words shorter than this ...
+    oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -8.0  # a run-together pair (one space missed)
-    margin_oov: float = 1.0  # autocorrect: best must beat an unknown typed word by this much
-    margin_known: float = 7.0  # ... and a common vocabulary word by this much
-    margin_rare: float = 3.0  # ... and a rare one (fewer than known_count training uses)
-    known_count: float = 100.0
-    margin_regular: float = 4.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
+    margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
+    margin_known: float = 6.0  # ... and a common vocabulary word by this much
+    margin_rare: float = 0.0  # ... and a rare one (fewer than known_count training uses)
+    known_count: float = 1000.0
+    margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
-    context_range: float = 8.0  # decide without the language model when the unigram clears the
+    context_range: float = 3.0  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
@@ -321,10 +323,17 @@ class Corrector:
         return np.log(np.maximum(probs, 1e-12))
 
     def _keep_oov(self, typed: str, prior: np.ndarray) -> float:
-        """Score of keeping a word that is not in the vocabulary."""
-        if len(typed) > self.params.max_word:
+        """Score of keeping a word that is not in the vocabulary: P(<unk> | context) times its
+        spelling's probability, less a cost per letter below ``oov_short``. Short words are
+        nearly all in the vocabulary, so a short unknown string is far more often a slip."""
+        p = self.params
+        if len(typed) > p.max_word:
             return 0.0
-        return float(prior[self.tok.unk_id] + self.model.char_logprob(typed) + self.params.oov_offset)
+        spelling = self.model.char_logprob(typed)
+        if not math.isfinite(spelling):  # a model without a character LM
+            spelling = -3.0 * len(typed)
+        short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
+        return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    only_replacements: bool = False, prior: np.ndarray | None = None
