@@ -246,7 +246,12 @@ class Corrector:
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
-        regular = self.tok.ids.get(regular_form(typed, self.tok.ids) or "", -1) if typed_id < 0 else -1
+        regular = -1
+        base = regular_form(typed, self.tok.ids) if typed_id < 0 else None
+        # ... unless a different word is one slip away: "begining" is no inflection of "begin"
+        # while "beginning" is a keystroke off
+        if base is not None and not any(w != base and _single_edit(typed, w) for w in words):
+            regular = self.tok.ids[base]
         return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
 
     def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
