@@ -20,10 +20,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import chart
+from .backtest import backtest
 from .checkpoint import atomic_write_text
 from .errors import InputError
-from .forecast import Forecaster, backtest
-from .series import Series, format_date, future_dates, mase_lag, read_csv
+from .forecast import Forecaster, default_horizon
+from .series import Series, format_date, future_dates, infer_season, mase_lag, read_csv
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -118,8 +119,6 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
 
 
 def _default_horizon(model: Forecaster, series: Series) -> int:
-    from .forecast import default_horizon
-    from .series import infer_season
     season = model.season or infer_season(series.y, series.freq)
     return default_horizon(season, series.freq)
 

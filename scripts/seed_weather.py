@@ -30,7 +30,8 @@ from torch import nn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nextword.forecast import Forecaster, mase_scale, rmse  # noqa: E402
+from nextword.backtest import mase_scale, rmse  # noqa: E402
+from nextword.forecast import Forecaster  # noqa: E402
 from nextword.model import LSTMCore  # noqa: E402
 from nextword.series import read_csv  # noqa: E402
 
