@@ -303,17 +303,20 @@ def seasonal_strength(y: np.ndarray, period: int) -> float:
 
 
 def infer_season(y: np.ndarray, freq: str | None, threshold: float = 0.3) -> int:
-    """The seasonal period in steps: the frequency's candidate (or, failing that, the
-    autocorrelation peak) whose seasonal strength is highest and above ``threshold``; 1 = none."""
-    candidates = list(FREQUENCIES[freq][1]) if freq in FREQUENCIES else []
-    peak = _acf_peak(y)
-    if peak:
-        candidates.append(peak)
+    """The seasonal period in steps: the frequency's candidate (e.g. 7 or 365 for daily data)
+    with the highest seasonal strength above ``threshold``; failing that, the autocorrelation
+    peak (cycles like the ~11-year sunspot cycle) if strong enough; else 1 (no season)."""
     best, best_strength = 1, threshold
-    for period in candidates:
+    for period in FREQUENCIES[freq][1] if freq in FREQUENCIES else ():
         strength = seasonal_strength(y, period)
         if strength > best_strength:
             best, best_strength = period, strength
+    peak = _acf_peak(y) if best == 1 else None
+    if peak:  # the peak of a noisy autocorrelation may be off by one: let the strength decide
+        for period in (peak - 1, peak, peak + 1):
+            strength = seasonal_strength(y, period)
+            if period >= 2 and strength > best_strength:
+                best, best_strength = period, strength
     return best
 
 

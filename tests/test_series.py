@@ -121,6 +121,15 @@ def test_season_is_inferred_from_frequency_and_data():
     assert infer_season(50 + 40 * np.sin(2 * np.pi * t / 11) + rng.normal(0, 3, 240), "Y") == 11
 
 
+@pytest.mark.parametrize(("name", "season"), [
+    ("melbourne_daily_min_temp", 365), ("airline_passengers_monthly", 12),
+    ("mauna_loa_co2_weekly", 52), ("sunspots_yearly", 11), ("goog_daily_ohlcv", 1),
+])
+def test_season_is_inferred_on_real_series(name, season):
+    s = read_csv(DATA / f"{name}.csv")
+    assert infer_season(s.y, s.freq) == season
+
+
 def test_future_dates_follow_the_frequency():
     assert future_dates(datetime(2020, 11, 1), "M", 3) == [
         datetime(2020, 12, 1), datetime(2021, 1, 1), datetime(2021, 2, 1)]
