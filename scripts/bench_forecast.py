@@ -59,19 +59,22 @@ def score(y: np.ndarray, pred: np.ndarray, origins: np.ndarray, n_train: int, la
 
 
 def run_nextword(values: np.ndarray, target: int, season: int, horizon: int, n_train: int,
-                 options: dict, one_model: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
-    """(one-step forecasts (N1, 1), multi-step forecasts (NH, H), seconds to fit and forecast).
+                 options: dict, one_model: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray, float, dict[str, np.ndarray]]:
+    """(one-step forecasts (N1, 1), multi-step forecasts (NH, H), seconds to fit and forecast,
+    the multi-step interval bounds).
 
     Two models (horizon 1 and horizon H) unless ``one_model``: then the first step of the
     horizon-H model is the one-step forecast."""
     start = time.monotonic()
     n = len(values)
     multi = Forecaster(season=season, horizon=horizon, **options).fit(values[:n_train], target)
-    fc_h = multi.forecast_from(values, origins_for(n, n_train, horizon))["mean"]
+    multi_out = multi.forecast_from(values, origins_for(n, n_train, horizon), levels=(0.8, 0.95))
+    fc_h = multi_out["mean"]
     one = multi if one_model else \
         Forecaster(season=season, horizon=1, **options).fit(values[:n_train], target)
     fc_1 = one.forecast_from(values, origins_for(n, n_train, 1))["mean"][:, :1]
-    return fc_1, fc_h, time.monotonic() - start
+    return fc_1, fc_h, time.monotonic() - start, multi_out
 
 
 def run_stats(y: np.ndarray, season: int, horizon: int, n_train: int) -> dict:
@@ -106,9 +109,12 @@ def bench(names: list[str], data_dir: Path, options: dict, stats: bool, one_mode
         n_train = int(0.8 * n)
         o1, oh = origins_for(n, n_train, 1), origins_for(n, n_train, horizon)
         row: dict[str, tuple[float, float, float]] = {}
-        fc_1, fc_h, secs = run_nextword(series.values, series.target, season, horizon, n_train,
+        fc_1, fc_h, secs, bounds = run_nextword(series.values, series.target, season, horizon, n_train,
                                           options, one_model)
         row["nextword"] = (score(y, fc_1, o1, n_train, lag), score(y, fc_h, oh, n_train, lag), secs)
+        actual = y[oh[:, None] + np.arange(1, horizon + 1)[None, :]]
+        row["coverage"] = tuple(float(np.mean((bounds[f"lower_{lv}"] <= actual) & (actual <= bounds[f"upper_{lv}"])))
+                                for lv in (0.8, 0.95)) + (0.0,)
         row["naive"] = (score(y, naive_forecasts(y, o1, 1), o1, n_train, lag),
                         score(y, naive_forecasts(y, oh, horizon), oh, n_train, lag), 0.0)
         row["seasonal naive"] = (
@@ -119,23 +125,26 @@ def bench(names: list[str], data_dir: Path, options: dict, stats: bool, one_mode
                 row[method] = (score(y, p1, o1, n_train, lag), score(y, ph, oh, n_train, lag), secs)
         results[name] = row
         print(f"{name:28s} " + "  ".join(f"{m} {v[0]:.3f}/{v[1]:.3f} ({v[2]:.1f}s)"
-                                        for m, v in row.items()), flush=True)
+                                        for m, v in row.items() if m != "coverage"), flush=True)
     return results
 
 
 def table(results: dict) -> str:
-    """Markdown table: one-step / multi-step MASE per method, fit seconds, geometric means."""
+    """Markdown table: one-step / multi-step MASE per method, nextword's seconds and interval
+    coverage, geometric means."""
     methods = [m for m in METHODS if all(m in r for r in results.values())]
-    lines = ["| series | " + " | ".join(methods) + " | nextword fit s |",
-             "|---|" + "---|" * (len(methods) + 1)]
+    lines = ["| series | " + " | ".join(methods) + " | nextword s | 80% / 95% coverage |",
+             "|---|" + "---|" * (len(methods) + 2)]
     for name, row in results.items():
         cells = [f"{row[m][0]:.3f} / {row[m][1]:.3f}" for m in methods]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['nextword'][2]:.1f} |")
+        cov = row["coverage"]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['nextword'][2]:.1f} | "
+                     f"{100 * cov[0]:.0f}% / {100 * cov[1]:.0f}% |")
     geo = []
     for m in methods:
         g = [math.exp(np.mean([math.log(r[m][i]) for r in results.values()])) for i in (0, 1)]
         geo.append(f"**{g[0]:.3f} / {g[1]:.3f}**")
-    lines.append("| geometric mean | " + " | ".join(geo) + " | |")
+    lines.append("| geometric mean | " + " | ".join(geo) + " | | |")
     return "\n".join(lines)
 
 
