@@ -273,3 +273,20 @@ def test_regular_forms_of_known_words_are_recognised():
 
 def test_a_regular_form_of_a_known_word_is_not_corrected_to_it(corrector):
     assert corrector.autocorrect("the systems and the packages") == "the systems and the packages"
+
+
+def test_pruned_search_finds_the_same_best_candidate_as_scoring_every_word(corrector):
+    from nextword.candidates import osa_distance
+
+    p = corrector.params
+    prior = corrector.log_unigram
+    for typed in ["teh", "systme", "pakcage", "nad", "instal", "configuraton", "thw", "debain"]:
+        c = corrector._cands(typed)
+        brute = []
+        for w, i in zip(corrector.index.words, corrector.index.ids.tolist(), strict=True):
+            d = osa_distance(typed, w, c.limit)
+            if 0 < d <= c.limit:
+                ch = corrector.errors.logp(typed, w)
+                brute.append((prior[i] + p.channel_weight * ch + p.edit_cost * d, w))
+        got = corrector._search(typed, c, prior, 1)
+        assert got and got[0][0] == max(brute)[1], typed
