@@ -32,8 +32,8 @@ import platformdirs
 
 DATA_ENV = "NEXTWORD_DATA_DIR"
 DB_NAME = "personal.sqlite3"
-MAX_WEIGHT = 0.35     # the personal model's weight once plenty has been learned
-HALF_WEIGHT_AT = 300  # ... and it reaches half of that after this many learned words
+MAX_WEIGHT = 0.3      # the personal model's weight once plenty has been learned
+HALF_WEIGHT_AT = 50   # ... and it reaches half of that after this many learned words
 MAX_HISTORY_CHARS = 2_000_000  # the newest history read back at start (bounds start-up time)
 
 _SCHEMA = """

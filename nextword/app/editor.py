@@ -82,7 +82,7 @@ class NextwordApp(App[int]):
         Binding("f2", "add_word", "Add word", show=False, id="add-word"),
         Binding("f3", "block_word", "Never suggest", show=False, id="block-word"),
         Binding("f4", "toggle_incognito", "Incognito", show=False, id="toggle-incognito"),
-        Binding("f6", "finetune", "Fine-tune", show=False, id="finetune"),
+        Binding("f8", "finetune", "Fine-tune", show=False, id="finetune"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
 
