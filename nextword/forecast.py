@@ -201,21 +201,23 @@ class Forecaster:
     def __init__(self, season: int | None = None, horizon: int | None = None, *,
                  window: int | None = None, hidden_size: int = 32, num_layers: int = 1,
                  ensemble: int = 3, epochs: int = 40, patience: int = 5, lr: float = 3e-3,
-                 weight_decay: float = 1e-3, batch_size: int = 64, val_fraction: float = 0.2,
+                 weight_decay: float = 1e-3, batch_size: int = 128, val_fraction: float = 0.2,
                  log: str | bool = "auto", covariates: str | bool = "auto", seasons_back: int = 8,
-                 train_linear: bool = False, seed: int = 0, max_seconds: float | None = 20.0):
+                 train_linear: bool = False, max_steps: int = 800, seed: int = 0,
+                 max_seconds: float | None = None):
         self.season, self.horizon, self.window = season, horizon, window
         self.hidden_size, self.num_layers, self.ensemble = hidden_size, num_layers, ensemble
         self.epochs, self.patience, self.lr = epochs, patience, lr
         self.weight_decay, self.batch_size, self.val_fraction = weight_decay, batch_size, val_fraction
         self.log, self.covariates, self.seasons_back = log, covariates, seasons_back
         self.seed, self.max_seconds, self.train_linear = seed, max_seconds, train_linear
+        self.max_steps = max_steps  # per network: bounds the fit time and, unlike a clock, is reproducible
 
     def options(self) -> dict:
         return {k: getattr(self, k) for k in (
             "season", "horizon", "window", "hidden_size", "num_layers", "ensemble", "epochs",
             "patience", "lr", "weight_decay", "batch_size", "val_fraction", "log", "covariates",
-            "seasons_back", "train_linear", "seed", "max_seconds")}
+            "seasons_back", "train_linear", "max_steps", "seed", "max_seconds")}
 
     # -- fitting --------------------------------------------------------------------------------
     def fit(self, data, target: int | str = 0,
@@ -295,15 +297,16 @@ class Forecaster:
         torch.manual_seed(seed)
         model = SeriesModel(self.config_)
         model.set_linear(*self.linear_, trainable=self.train_linear)
-        cfg = TrainConfig(epochs=self.epochs, lr=self.lr, weight_decay=self.weight_decay,
+        epochs = max(1, min(self.epochs, self.max_steps // max(1, len(train))))
+        cfg = TrainConfig(epochs=epochs, lr=self.lr, weight_decay=self.weight_decay,
                           patience=self.patience, seed=seed, device="cpu",
                           max_seconds=self.max_seconds / self.ensemble if self.max_seconds else None,
                           checkpoint_every=math.inf)
-        total = self.ensemble * self.epochs * len(train)
+        total = self.ensemble * epochs * len(train)
 
         def step(info: dict) -> None:
             if on_progress is not None:
-                on_progress(min(1.0, (member * self.epochs * len(train) + info["step"]) / total))
+                on_progress(min(1.0, (member * epochs * len(train) + info["step"]) / total))
 
         with tempfile.TemporaryDirectory(prefix="nextword-series-") as tmp:
             trainer = _QuietTrainer(model, train, val, cfg, tmp, name=f"series{member}", on_step=step)
