@@ -67,6 +67,13 @@ def save_document(path: Path, text: str) -> Path:
     return target
 
 
+def key_label(key: str) -> str:
+    """``ctrl+s`` -> ``Ctrl+S``, ``escape`` -> ``Esc``: keys as the help screen shows them."""
+    names = {"escape": "Esc", "ctrl": "Ctrl", "alt": "Alt", "shift": "Shift"}
+    return "+".join(names.get(part, part.capitalize() if len(part) > 1 else part.upper())
+                    for part in key.strip().split("+"))
+
+
 class NextwordApp(App[int]):
     """Type with next-word ghost text, a suggestion bar and autocorrect; learns from the user."""
 
@@ -77,7 +84,7 @@ class NextwordApp(App[int]):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+o", "open", "Open", id="open"),
         Binding("ctrl+r", "toggle_autocorrect", "Autocorrect", id="toggle-autocorrect"),
-        Binding("ctrl+t", "toggle_suggestions", "Suggestions", id="toggle-suggestions"),
+        Binding("ctrl+t", "toggle_suggestions", "Suggestions", show=False, id="toggle-suggestions"),
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "add_word", "Add word", show=False, id="add-word"),
         Binding("f3", "block_word", "Never suggest", show=False, id="block-word"),
@@ -103,6 +110,7 @@ class NextwordApp(App[int]):
         self.finetune_seconds = finetune_seconds
         self.model_name = model_name or (Path(model.path).name if getattr(model, "path", None) else "model")
         self.corrections = 0
+        self._last_corrected = ""
         self._saved_text = ""
         self._autosaved_text: str | None = None
         self.set_reactive(NextwordApp.incognito, incognito)
@@ -232,6 +240,7 @@ class NextwordApp(App[int]):
 
     def _on_suggest_text_area_corrected(self, event: SuggestTextArea.Corrected) -> None:
         self.corrections += 1
+        self._last_corrected = event.corrected
         self.status.corrections = self.corrections
         self.query_one(SuggestionBar).note(f"{event.typed} -> {event.corrected}  (backspace undoes)")
 
@@ -242,6 +251,9 @@ class NextwordApp(App[int]):
 
     def _on_suggest_text_area_word_finished(self, event: SuggestTextArea.WordFinished) -> None:
         self.personal.learn(event.context, event.word)
+        if event.word != self._last_corrected:
+            self.query_one(SuggestionBar).note("")  # the note is about the last word only
+        self._last_corrected = ""
 
     # -- actions -------------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -314,15 +326,13 @@ class NextwordApp(App[int]):
         """Autocorrect on or off."""
         editor = self.editor
         editor.autocorrect_enabled = not editor.autocorrect_enabled
-        self.status.autocorrect = editor.autocorrect_enabled
-        self.notify(f"Autocorrect {'on' if editor.autocorrect_enabled else 'off'}")
+        self.status.autocorrect = editor.autocorrect_enabled  # the status bar is the feedback
 
     def action_toggle_suggestions(self) -> None:
         """Ghost text and suggestion bar on or off."""
         editor = self.editor
         editor.suggestions_enabled = not editor.suggestions_enabled
         self.status.suggestions = editor.suggestions_enabled
-        self.notify(f"Suggestions {'on' if editor.suggestions_enabled else 'off'}")
 
     def action_toggle_incognito(self) -> None:
         """Incognito: learn nothing, store nothing (no history, no recovery files)."""
@@ -412,8 +422,8 @@ class NextwordApp(App[int]):
         for binding in [*SuggestTextArea.BINDINGS, *self.BINDINGS]:
             if isinstance(binding, Binding) and binding.id not in seen:
                 seen.add(binding.id)
-                keys = ", ".join(self.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-                doc = self._action_doc(binding.action) or binding.description
+                keys = ", ".join(key_label(k) for k in binding.key.split(","))
+                doc = binding.description if "(" in binding.action else self._action_doc(binding.action)
                 rows.append(f"| {keys} | {doc} |")
         return "\n".join([
             "# nextword", "",

@@ -115,9 +115,9 @@ class SuggestTextArea(TextArea):
         Binding("ctrl+right", "accept_word", "Accept word", show=False, priority=True,
                 id="accept-word"),
         Binding("escape", "dismiss_suggestion", "Dismiss", show=False, id="dismiss"),
-        Binding("alt+1", "pick(0)", "Pick 1", show=False, id="pick-1"),
-        Binding("alt+2", "pick(1)", "Pick 2", show=False, id="pick-2"),
-        Binding("alt+3", "pick(2)", "Pick 3", show=False, id="pick-3"),
+        Binding("alt+1", "pick(0)", "Pick the 1st word of the bar", show=False, id="pick-1"),
+        Binding("alt+2", "pick(1)", "Pick the 2nd word of the bar", show=False, id="pick-2"),
+        Binding("alt+3", "pick(2)", "Pick the 3rd word of the bar", show=False, id="pick-3"),
     ]
 
     suggestions_enabled: reactive[bool] = reactive(True)
@@ -411,7 +411,7 @@ class SuggestionBar(Horizontal):
         for i in range(3):
             label = self.query_one(f"#bar-{i + 1}", Label)
             if i < len(candidates):
-                label.update(Text.assemble((f"M-{i + 1} ", "dim"), candidates[i]))
+                label.update(Text.assemble((f"Alt+{i + 1} ", "dim"), candidates[i]))
                 label.remove_class("-empty")
             else:
                 label.update("")
@@ -451,15 +451,15 @@ class StatusBar(Static):
 
     def render(self) -> Text:
         latency = "-" if self.latency_ms is None else f"{self.latency_ms:.0f} ms"
-        parts = [f"model {self.model_name}", f"{self.words} words",
-                 f"{self.corrections} corrected", f"suggest {latency}",
-                 "autocorrect on" if self.autocorrect else "autocorrect off",
-                 "suggestions on" if self.suggestions else "suggestions off"]
+        parts = [self.model_name, f"{self.words} words", f"{self.corrections} corrected",
+                 f"ghost {latency}",
+                 "autocorrect " + ("on" if self.autocorrect else "off"),
+                 "suggest " + ("on" if self.suggestions else "off")]
         if self.incognito:
             parts.append("INCOGNITO")
         if self.activity:
             parts.append(self.activity)
-        return Text("  |  ".join(parts), no_wrap=True, overflow="ellipsis")
+        return Text(" | ".join(parts), no_wrap=True, overflow="ellipsis")
 
 
 # -- modal screens -----------------------------------------------------------------------------
