@@ -139,9 +139,24 @@ def _prior(kind: str, a: str, b: str) -> float:
     return 1.0
 
 
-def learn(counts: dict[str, Counter], strength: float = 20.0) -> dict:
+def _slip(kind: str, a: str, b: str) -> float:
+    """A pure typing-slip model, relative to each kind's rate: a finger lands on a key next to
+    the right one (substitution), an extra key next to it or the same key again (insertion),
+    any letter is skipped (deletion) or two are swapped (transposition)."""
+    if kind == "sub":
+        near = NEIGHBOURS.get(a, set())
+        return 1.0 / len(near) if b in near else 0.0
+    if kind == "ins":
+        near = NEIGHBOURS.get(a, set()) | {a}
+        return 1.0 / len(near) if b in near else 0.0
+    return 1.0
+
+
+def learn(counts: dict[str, Counter], strength: float = 20.0, slips: float = 0.0) -> dict:
     """Smoothed log-probability tables from ``count_edits`` output (add-``strength`` towards the
-    keyboard prior, scaled by each edit kind's overall rate)."""
+    keyboard prior, scaled by each edit kind's overall rate), mixed with weight ``slips`` with
+    the pure typing-slip model (``_slip``): the misspellings learned from are mostly spelling
+    errors, while a typist's errors are mostly slips of the finger."""
     letters = ALPHABET[1:]
     tables: dict[str, list[list[float]]] = {}
     total_chars = sum(v for k, v in counts["uni"].items() if k != START) or 1
@@ -160,6 +175,7 @@ def learn(counts: dict[str, Counter], strength: float = 20.0) -> dict:
                 # del/trans: an independent rate per bigram; sub/ins: a distribution over b
                 share = w if kind in ("del", "trans") else w / norm
                 p = (counts[kind][a + b] + strength * rate * share) / (denom + strength)
+                p = (1 - slips) * p + slips * rate * _slip(kind, a, b)
                 table[_INDEX[a]][_INDEX[b]] = math.log(min(max(p, 1e-9), 0.9))
         tables[kind] = table
     return {"alphabet": ALPHABET, "tables": tables, "pairs_used": counts["pairs"]["used"]}

@@ -4,7 +4,10 @@ package (``nextword/resources/error_model.json``).
     python scripts/build_error_model.py [--data data/typos] [--out nextword/resources/error_model.json]
 
 Trains on ``birkbeck-dev.tsv`` and ``codespell-dev.tsv`` only; ``norvig-testset1.tsv`` is kept for
-testing. Pairs that are not single lower-case ``[a-z'-]`` words are skipped.
+testing. Pairs that are not single lower-case ``[a-z'-]`` words are skipped. ``--slips W`` mixes
+in a pure typing-slip model with weight W: on the held-out dev sentences W = 0.6 fixes about
+3 points more typos, but it dilutes the learned spelling errors (Birkbeck dev top-1 -1 point),
+so the shipped model uses W = 0.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT / "data" / "typos")
     ap.add_argument("--out", type=Path, default=ROOT / "nextword" / "resources" / "error_model.json")
     ap.add_argument("--strength", type=float, default=20.0)
+    ap.add_argument("--slips", type=float, default=0.0, help="weight of the pure typing-slip model")
     args = ap.parse_args()
     pairs = [p for name in TRAIN_FILES for p in read_pairs(args.data / name)]
-    params = learn(count_edits(pairs), strength=args.strength)
+    params = learn(count_edits(pairs), strength=args.strength, slips=args.slips)
+    params["slips"] = args.slips
     params["trained_on"] = list(TRAIN_FILES)
     params["tables"] = {k: [[round(v, 3) for v in row] for row in t] for k, t in params["tables"].items()}
     args.out.parent.mkdir(parents=True, exist_ok=True)

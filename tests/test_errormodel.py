@@ -82,3 +82,10 @@ def test_shipped_json_is_small_and_trained_on_dev_files_only():
 def test_model_from_a_different_alphabet_is_refused():
     with pytest.raises(ValueError):
         ErrorModel({"alphabet": "abc", "tables": {}})
+
+
+def test_slip_mixture_raises_adjacent_key_slips_the_learned_tables_rarely_saw():
+    counts = count_edits([("teh", "the"), ("recieve", "receive")] * 5)
+    plain, mixed = ErrorModel(learn(counts)), ErrorModel(learn(counts, slips=0.6))
+    assert mixed.logp("qar", "war") > plain.logp("qar", "war")  # q is next to w
+    assert mixed.logp("xar", "war") < plain.logp("xar", "war")  # x is not
