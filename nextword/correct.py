@@ -32,16 +32,8 @@ import numpy as np
 
 from .candidates import DeleteIndex, osa_distance, split_candidates
 from .errormodel import ErrorModel
+from .predict import Suggestion
 from .tokenizer import WordTokenizer, normalize, split_words
-
-try:  # the public dataclass lives with the typing model
-    from .predict import Suggestion
-except ImportError:  # pragma: no cover - only while predict.py does not exist yet
-    @dataclass(frozen=True)
-    class Suggestion:  # type: ignore[no-redef]
-        word: str
-        score: float
-        kind: str
 
 
 @runtime_checkable

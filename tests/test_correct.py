@@ -290,3 +290,13 @@ def test_pruned_search_finds_the_same_best_candidate_as_scoring_every_word(corre
                 brute.append((prior[i] + p.channel_weight * ch + p.edit_cost * d, w))
         got = corrector._search(typed, c, prior, 1)
         assert got and got[0][0] == max(brute)[1], typed
+
+
+def test_frequency_model_is_a_working_stand_in_for_a_typing_model(tiny_corpus):
+    from nextword.correct import FrequencyModel
+
+    fm = FrequencyModel.from_corpus([tiny_corpus / "tiny.txt"], vocab_size=3000)
+    assert isinstance(fm, LanguageModel)
+    assert abs(float(fm.next_word_probs("any context").sum()) - 1.0) < 1e-9
+    assert fm.char_logprob("the") > fm.char_logprob("xqzj")
+    assert Corrector(fm).correct("teh", "", 1)[0].word == "the"
