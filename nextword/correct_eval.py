@@ -129,3 +129,21 @@ def evaluate_typo_files(model, paths: Sequence[str | Path]) -> list[dict]:
 
     corrector = getattr(model, "_get_corrector", lambda: None)() or Corrector(model)
     return [evaluate_file(corrector, p) for p in paths]
+
+
+def correction_table(results: Sequence[dict]):
+    """The figures of ``evaluate_typo_files`` as a ``rich`` table for ``nextword eval``."""
+    from rich.table import Table
+
+    table = Table(title="autocorrect")
+    for col in ("file", "top-1", "top-3", "still wrong", "fixed", "broken", "words/s"):
+        table.add_column(col, justify="left" if col == "file" else "right")
+    for r in results:
+        name = Path(r["file"]).name
+        if r["kind"] == "pairs":
+            table.add_row(name, f"{r['top1']:.1%}", f"{r['top3']:.1%}", "", "", "",
+                          f"{r['words_per_s']:,.0f}")
+        else:
+            table.add_row(name, "", "", f"{r['still_wrong']:.2%}", f"{r['fix_rate']:.1%}",
+                          f"{r['broken_rate']:.2%}", f"{r['words_per_s']:,.0f}")
+    return table

@@ -111,3 +111,18 @@ def test_evaluate_typo_files_gives_one_result_per_file(tiny_model):
     res = evaluate_typo_files(tiny_model, [TYPOS / "norvig-testset1.tsv"])
     assert len(res) == 1 and res[0]["kind"] == "pairs" and res[0]["pairs"] == 270
     assert 0 <= res[0]["top1"] <= res[0]["top3"] <= 1
+
+
+def test_correction_table_shows_every_figure():
+    from rich.console import Console
+
+    from nextword.correct_eval import correction_table
+
+    results = [{"file": "a/pairs.tsv", "kind": "pairs", "top1": 0.8, "top3": 0.9, "words_per_s": 1200.0},
+               {"file": "b/sents.tsv", "kind": "sentences", "still_wrong": 0.025, "fix_rate": 0.8,
+                "broken_rate": 0.003, "words_per_s": 3000.0}]
+    console = Console(width=120, record=True)
+    console.print(correction_table(results))
+    out = console.export_text()
+    for text in ("pairs.tsv", "80.0%", "90.0%", "sents.tsv", "2.50%", "0.30%", "3,000"):
+        assert text in out
