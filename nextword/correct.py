@@ -166,6 +166,17 @@ class FrequencyModel:
 
 # -- the corrector --------------------------------------------------------------------------------
 
+class _LogView:
+    """Log-probabilities read off a probability vector only where they are needed: a
+    correction looks at a few dozen words of a 30,000-word distribution."""
+
+    def __init__(self, probs: np.ndarray):
+        self.probs = probs
+
+    def __getitem__(self, ids):
+        return np.log(np.maximum(self.probs[ids], 1e-12))
+
+
 @dataclass(frozen=True)
 class _Cands:
     """Context-free part of a typed word's hypotheses (cached per spelling)."""
@@ -251,7 +262,7 @@ class Corrector:
         d = 1 if _single_edit(typed, word) else osa_distance(typed, word, limit)
         return d, (self.errors.logp(typed, word) if d <= limit else -math.inf)
 
-    def _search(self, low: str, c: _Cands, prior: np.ndarray, need: int,
+    def _search(self, low: str, c: _Cands, prior: np.ndarray | _LogView, need: int,
                 floor: float = -math.inf) -> list[tuple[str, float]]:
         """The ``need`` best-scoring candidates (word, score) that score at least ``floor``, best
         first.
@@ -313,13 +324,13 @@ class Corrector:
                 for w, _, d in self._user_index.lookup(typed) if d > 0]
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _log_prior(self, context: str) -> np.ndarray:
+    def _log_prior(self, context: str) -> np.ndarray | _LogView:
+        """log P(next word | context) over the vocabulary (the unigram without context)."""
         if not context.strip():
             return self.log_unigram
-        probs = np.asarray(self.model.next_word_probs(context), dtype=np.float64)
-        return np.log(np.maximum(probs, 1e-12))
+        return _LogView(np.asarray(self.model.next_word_probs(context), dtype=np.float64))
 
-    def _keep_oov(self, typed: str, prior: np.ndarray) -> float:
+    def _keep_oov(self, typed: str, prior: np.ndarray | _LogView) -> float:
         """Score of keeping a word that is not in the vocabulary: P(<unk> | context) times its
         spelling's probability, less a cost per letter below ``oov_short``. Short words are
         nearly all in the vocabulary, so a short unknown string is far more often a slip."""
@@ -333,7 +344,7 @@ class Corrector:
         return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
-                   only_replacements: bool = False, prior: np.ndarray | None = None
+                   only_replacements: bool = False, prior: np.ndarray | _LogView | None = None
                    ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
