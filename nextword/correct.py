@@ -60,7 +60,7 @@ class CorrectorParams:
 
     channel_weight: float = 1.0
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
-    oov_offset: float = 4.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    oov_offset: float = 6.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
     oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
@@ -344,13 +344,13 @@ class Corrector:
         return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
-                   only_replacements: bool = False, prior: np.ndarray | _LogView | None = None
+                   above: float | None = None, prior: np.ndarray | _LogView | None = None
                    ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
         ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
-        ``only_replacements`` candidates that could not beat the typed word by the margin are
-        not searched for (autocorrect needs no others)."""
+        ``above`` only corrections scoring over keep + margin + ``above`` are searched for
+        (autocorrect needs no others)."""
         low = typed.lower()
         c = self._cands(low)
         user = self._user_candidates(low)
@@ -370,7 +370,7 @@ class Corrector:
             if c.regular >= 0:  # at least as likely as the known word it is a form of
                 keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
-        floor = keep + margin if only_replacements else -math.inf
+        floor = -math.inf if above is None else keep + margin + above
         out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
@@ -401,7 +401,7 @@ class Corrector:
         settled = self._settled_without_context(typed, context)
         if settled is not None:
             return settled
-        hyps, margin = self.hypotheses(typed, context, need=1, only_replacements=True)
+        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
@@ -414,7 +414,7 @@ class Corrector:
         reach = self.params.context_range
         if not math.isfinite(reach):
             return None
-        hyps, margin = self.hypotheses(typed, context, need=2, prior=self.free_prior)
+        hyps, margin = self.hypotheses(typed, context, need=2, above=-reach, prior=self.free_prior)
         keep = next(s for _, s, k in hyps if k == "typed")
         fixes = [(w, s) for w, s, k in hyps if k != "typed"]
         if not fixes:
