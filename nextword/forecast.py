@@ -232,23 +232,7 @@ class Forecaster:
         if self.horizon_ < 1:
             raise InputError("horizon must be at least 1")
         started = time.monotonic()
-        # with covariates="auto" the covariates are kept only if they lower the validation
-        # error of the linear part (cheap: closed form), on these series they rarely do
-        choices = [True, False] if self.covariates == "auto" and series.values.shape[1] > 1 \
-            else [bool(self.covariates) and series.values.shape[1] > 1]
-        best = None
-        for use in choices:
-            cov = series.covariates if use else np.zeros((len(y), 0))
-            scaler = Scaler.fit(y, cov, self.season_, self.log, self.seasons_back)
-            window = self._pick_window(len(y), scaler)
-            train, val = self._windows(y, cov, scaler, window)
-            config = SeriesConfig(n_inputs=scaler.n_channels(cov.shape[1]), window=window, horizon=self.horizon_,
-                                  hidden_size=self.hidden_size, num_layers=self.num_layers,
-                                  seasonal=self.season_ > 1)
-            err, *linear = fit_linear(train, val, config)
-            if best is None or err < best[0]:
-                best = (err, use, scaler, window, train, val, config, tuple(linear))
-        _, self.use_covariates_, self.scaler_, self.window_, train, val, self.config_, self.linear_ = best
+        train, val = self._prepare(series)
         self.models_, self.lstm_gain_ = [], []
         for member in range(self.ensemble):
             self.models_.append(self._train_member(train, val, member, on_progress))
@@ -259,6 +243,30 @@ class Forecaster:
         self.columns_ = list(series.columns)
         self.last_date_ = series.dates[-1].isoformat() if series.dates else None
         return self
+
+    def _prepare(self, series: Series) -> tuple[WindowDataset, WindowDataset]:
+        """Scaler, window, network shape and the fitted linear part; returns the windows.
+
+        With covariates="auto" the covariates are kept only if they lower the validation error
+        of the linear part (cheap: closed form); on the dev series they rarely do."""
+        y = series.y
+        with_cov = series.values.shape[1] > 1
+        choices = [True, False] if self.covariates == "auto" and with_cov \
+            else [bool(self.covariates) and with_cov]
+        best = None
+        for use in choices:
+            cov = series.covariates if use else np.zeros((len(y), 0))
+            scaler = Scaler.fit(y, cov, self.season_, self.log, self.seasons_back)
+            window = self._pick_window(len(y), scaler)
+            train, val = self._windows(y, cov, scaler, window)
+            config = SeriesConfig(n_inputs=scaler.n_channels(cov.shape[1]), window=window,
+                                  horizon=self.horizon_, hidden_size=self.hidden_size,
+                                  num_layers=self.num_layers, seasonal=self.season_ > 1)
+            err, *linear = fit_linear(train, val, config)
+            if best is None or err < best[0]:
+                best = (err, use, scaler, window, config, tuple(linear), train, val)
+        _, self.use_covariates_, self.scaler_, self.window_, self.config_, self.linear_ = best[:6]
+        return best[6], best[7]
 
     def _pick_window(self, n: int, scaler: Scaler) -> int:
         """The default window, halved until at least ~60 windows remain for training."""
