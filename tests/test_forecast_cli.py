@@ -7,6 +7,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -92,8 +93,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def good_rows(n: int = 40) -> list[str]:
-    return [f"2020-01-{i + 1:02d},{10 + i % 5}" if i < 31 else f"2020-02-{i - 30:02d},{10 + i % 5}"
-            for i in range(n)]
+    """Daily rows from 2020-01-01 with a small repeating pattern."""
+    start = date(2020, 1, 1)
+    return [f"{start + timedelta(days=i)},{10 + i % 5}" for i in range(n)]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -130,3 +132,16 @@ def test_standalone_entry_point_reports_errors_like_the_main_cli(tmp_path, capsy
     from nextword.forecast_cli import main as forecast_main
     assert forecast_main(["forecast", str(tmp_path / "none.csv")]) == 2
     assert capsys.readouterr().err.startswith("nextword: error: file not found")
+
+
+def test_missing_cells_are_interpolated_with_a_warning_and_succeed(tmp_path, capsys):
+    rows = good_rows(60)
+    rows[20] = rows[20].split(",")[0] + ","
+    path = write(tmp_path, "date,temp\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "fc.csv"
+    code = main(["forecast", str(path), "--horizon", "3", "--backtest", "0", "--no-chart",
+                 "--season", "1", "--out", str(out), *FAST])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "1 missing value(s) interpolated" in captured.err
+    assert len(out.read_text().splitlines()) == 4
