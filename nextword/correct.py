@@ -211,7 +211,7 @@ class Corrector:
         raw = np.asarray(model.unigram, dtype=np.float64)[: len(words)]
         self.free_prior = self.log_unigram.copy()
         self.free_prior[self.tok.unk_id] = math.log((raw[self.tok.unk_id] + 0.5) / (raw.sum() + 1.0))
-        self._user_key: frozenset[str] = frozenset()
+        self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self._reset_caches()
         self.index.near("warm")  # fault the index arrays in now, not on the user's first word
@@ -314,11 +314,15 @@ class Corrector:
 
     def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
         """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
-        user = frozenset(w for w in self.model.user_words if w not in self.tok.ids)
-        if not user:
+        words = self.model.user_words
+        if not words:
             return []
-        if user != self._user_key:
-            self._user_key, self._user_index = user, DeleteIndex(sorted(user))
+        if (id(words), len(words)) != self._user_seen:  # rebuilt only when the dictionary changes
+            self._user_seen = (id(words), len(words))
+            user = sorted(w for w in words if w not in self.tok.ids and _PLAIN_WORD.fullmatch(w))
+            self._user_index = DeleteIndex(user) if user else None
+        if self._user_index is None:
+            return []
         p = self.params
         return [(w, p.channel_weight * self._pair(typed, w, 2)[1] + p.edit_cost * d)
                 for w, _, d in self._user_index.lookup(typed) if d > 0]

@@ -300,3 +300,11 @@ def test_frequency_model_is_a_working_stand_in_for_a_typing_model(tiny_corpus):
     assert abs(float(fm.next_word_probs("any context").sum()) - 1.0) < 1e-9
     assert fm.char_logprob("the") > fm.char_logprob("xqzj")
     assert Corrector(fm).correct("teh", "", 1)[0].word == "the"
+
+
+def test_words_added_to_the_users_dictionary_later_are_picked_up(fresh_model):
+    fresh_model.user_words = set()
+    c = Corrector(fresh_model)
+    assert "zorblax" not in [s.word for s in c.correct("zorblaz", "", 3)]
+    fresh_model.user_words.add("zorblax")
+    assert "zorblax" in [s.word for s in c.correct("zorblaz", "", 3)]
