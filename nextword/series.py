@@ -452,7 +452,7 @@ class Scaler:
 
     def first_origin(self, window: int, horizon: int) -> int:
         """The earliest origin with a full window and at least one past season."""
-        extra = self.season + horizon + self.smooth if self.season > 1 else 0
+        extra = self.season + self.smooth // 2 if self.season > 1 else 0
         return window - 1 + extra
 
     def targets(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:

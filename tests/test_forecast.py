@@ -141,7 +141,7 @@ def test_informative_covariate_is_kept_and_noise_is_dropped():
 
 def test_too_short_series_is_an_input_error():
     with pytest.raises(InputError, match="too short"):
-        Forecaster(season=12, horizon=12, **TINY).fit(noisy_seasonal(40))
+        Forecaster(season=12, horizon=12, **TINY).fit(noisy_seasonal(30))
 
 
 def test_unfitted_forecaster_says_so():
