@@ -250,7 +250,10 @@ class NextwordApp(App[int]):
         self.query_one(SuggestionBar).note(f"kept {event.typed}")
 
     def _on_suggest_text_area_word_finished(self, event: SuggestTextArea.WordFinished) -> None:
+        learned = self.personal.learned_words
         self.personal.learn(event.context, event.word)
+        if self.personal.learned_words != learned:
+            self.editor.request_suggestion()  # the suggestions in flight predate what was learned
         if event.word != self._last_corrected:
             self.query_one(SuggestionBar).note("")  # the note is about the last word only
         self._last_corrected = ""

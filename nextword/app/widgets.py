@@ -36,11 +36,11 @@ _FIRST_WORD = re.compile(r"\s*\S+")
 class SuggestRequest:
     """What a suggestion worker was asked: the text before the cursor at one edit."""
 
-    version: int          # the text area's edit counter when the request was made
+    version: int          # the text area's request counter when the request was made
     location: Location    # the cursor then
     text: str             # the text before the cursor
     next_char: str        # the character after the cursor ("" at the end of the line)
-    started: float        # time.perf_counter() of the keystroke
+    started: float | None  # time.perf_counter() of the keystroke whose ghost is still due
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Correction:
     typed: str
     corrected: str
     cursor: Location      # where the cursor was right after the correction
-    version: int          # the edit counter right after the correction
+    edits: int            # the text area's edit counter right after the correction
 
 
 def partial_word(text: str) -> str:
@@ -128,6 +128,7 @@ class SuggestTextArea(TextArea):
     # watchers run inside TextArea.__init__, so whatever they read needs a class-level default
     _anchor: Location | None = None
     _in_edit = False
+    _keystroke_at: float | None = None
 
     class Suggested(Message):
         """New candidates (for the bar) and ghost text; ``latency_ms`` from the keystroke."""
@@ -159,7 +160,8 @@ class SuggestTextArea(TextArea):
 
     def __init__(self, model, text: str = "", **kwargs):
         self.model = model
-        self.version = 0                 # bumps on every edit, undo and redo
+        self.edits = 0                   # bumps on every edit, undo and redo
+        self.version = 0                 # bumps on every suggestion request
         self.candidates: list[str] = []  # the bar's words, best first
         self.kept_words: set[str] = set()  # reverted corrections: left alone in this document
         self.latencies: deque[float] = deque(maxlen=10_000)  # keystroke -> ghost, ms
@@ -191,9 +193,16 @@ class SuggestTextArea(TextArea):
 
     def update_suggestion(self) -> None:
         """Called by TextArea after every edit, undo and redo: ask the model in a worker."""
+        self.edits += 1
+        self._dismissed = False
+        self._keystroke_at = time.perf_counter()
+        self.request_suggestion()
+
+    def request_suggestion(self) -> None:
+        """Ask the model for the cursor's ghost text and candidates again (e.g. after it learned
+        something); results of earlier requests are dropped."""
         self.version += 1
         self._anchor = self.cursor_location
-        self._dismissed = False
         if not self.is_mounted:
             return
         if not self.suggestions_enabled or not self.selection.is_empty:
@@ -202,8 +211,9 @@ class SuggestTextArea(TextArea):
         row, col = self.cursor_location
         line = self.document.get_line(row)
         before = self.get_text_range((0, 0), self.cursor_location)
+        # a refresh inherits the keystroke it overtakes, so latency is keystroke -> final ghost
         self._suggest(SuggestRequest(self.version, self.cursor_location, before,
-                                     line[col:col + 1], time.perf_counter()))
+                                     line[col:col + 1], self._keystroke_at))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, request: SuggestRequest) -> None:
@@ -229,8 +239,11 @@ class SuggestTextArea(TextArea):
     def _show_ghost(self, request: SuggestRequest, ghost: str) -> None:
         if not self._is_current(request):
             return
-        latency = (time.perf_counter() - request.started) * 1000
-        self.latencies.append(latency)
+        latency = None
+        if request.started is not None:
+            latency = (time.perf_counter() - request.started) * 1000
+            self.latencies.append(latency)
+            self._keystroke_at = None
         self._anchor = request.location
         self.suggestion = "" if self._dismissed else ghost
         self.post_message(self.Suggested(list(self.candidates), self.suggestion, latency))
@@ -321,12 +334,12 @@ class SuggestTextArea(TextArea):
         context = self.get_text_range((0, 0), start)
         if (self.autocorrect_enabled and word.lower() not in self.kept_words
                 and word.lower() not in self.model.user_words):
-            self._correct(start, word, context, self.version)
+            self._correct(start, word, context)
         else:
             self.post_message(self.WordFinished(context, word))
 
     @work(thread=True, group="correct", exit_on_error=False)
-    def _correct(self, start: Location, typed: str, context: str, version: int) -> None:
+    def _correct(self, start: Location, typed: str, context: str) -> None:
         found = self.model.correct(typed, context, k=1)
         best = found[0].word if found else typed
         self.app.call_from_thread(self._apply_correction, start, typed, best, context)
@@ -341,13 +354,13 @@ class SuggestTextArea(TextArea):
         self.replace(best, start, end)
         self.history.checkpoint()
         self._correction = Correction(start, (start[0], start[1] + len(best)), typed, best,
-                                      self.cursor_location, self.version)
+                                      self.cursor_location, self.edits)
         self.post_message(self.Corrected(typed, best))
         self.post_message(self.WordFinished(context, best))
 
     def _revertible(self) -> Correction | None:
         c = self._correction
-        if c is None or c.version != self.version or c.cursor != self.cursor_location:
+        if c is None or c.edits != self.edits or c.cursor != self.cursor_location:
             return None
         return c
 

@@ -139,7 +139,7 @@ async def test_a_stale_result_is_dropped(new_app, type_text):
         await type_text(app, pilot, "the ")
         editor = app.editor
         shown, dropped = editor.suggestion, editor.dropped
-        stale = SuggestRequest(editor.version - 1, editor.cursor_location, "the", "", 0.0)
+        stale = SuggestRequest(editor.version - 1, editor.cursor_location, "the", "", None)
         editor._show_ghost(stale, "STALE")
         assert editor.suggestion == shown and editor.dropped == dropped + 1
 

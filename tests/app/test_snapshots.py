@@ -29,8 +29,9 @@ def typing(text: str):
         app = pilot.app
         app.editor.cursor_blink = False
         await pilot.press(*[{" ": "space", "'": "apostrophe"}.get(ch, ch) for ch in text])
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(3):  # a correction's result starts a new suggestion worker
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         app.status.latency_ms = None
         await pilot.pause()
 
