@@ -66,8 +66,8 @@ class CorrectorParams:
     split_cost: float = -12.0  # a run-together pair (one space missed)
     margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
     margin_known: float = 6.0  # ... and a common vocabulary word by this much
-    margin_rare: float = 0.0  # ... and a rare one (fewer than known_count training uses)
-    known_count: float = 1000.0
+    margin_rare: float = 2.0  # ... and a rare one (fewer than known_count training uses)
+    known_count: float = 100.0
     margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
@@ -251,10 +251,14 @@ class Corrector:
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
         regular = -1
         base = regular_form(typed, self.tok.ids) if typed_id < 0 else None
-        # ... unless a different word is one slip away: "begining" is no inflection of "begin"
-        # while "beginning" is a keystroke off
-        if base is not None and not any(w != base and _single_edit(typed, w) for w in words):
-            regular = self.tok.ids[base]
+        # ... unless a commoner word is one slip away: "begining" is no inflection of "begin"
+        # while "beginning" is a keystroke off (but "printer's" stays, though "painter's" is too)
+        if base is not None:
+            base_id = self.tok.ids[base]
+            commoner = (self.unigram[self.tok.ids[w]] > self.unigram[base_id] for w in words
+                        if w != base and _single_edit(typed, w))
+            if not any(commoner):
+                regular = base_id
         return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
 
     def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
@@ -477,25 +481,29 @@ class Corrector:
         """``text`` with each word replaced by its confident correction in context."""
         if not isinstance(text, str) or not text:
             return text if isinstance(text, str) else ""
-        pieces: list[str] = []
+        # the output so far is also the context of the next word; += on a local string grows
+        # it in place (a join per word would copy the whole document every time)
+        written = ""
         pos = 0
         for chunk in re.finditer(r"\S+", text):
-            pieces.append(text[pos:chunk.start()])
+            written += text[pos:chunk.start()]
             pos = chunk.end()
-            if chunk_kind(chunk.group()) != "text":
-                pieces.append(chunk.group())
+            s = chunk.group()
+            if chunk_kind(s) != "text":
+                written += s
                 continue
             cpos = 0
-            s = chunk.group()
             for m in _WORD_IN_CHUNK.finditer(s):
-                pieces.append(s[cpos:m.start()])
+                written += s[cpos:m.start()]
                 cpos = m.end()
                 word = normalize(m.group())
-                fixed = self.best(word, "".join(pieces))
-                pieces.append(m.group() if fixed == word else fixed)
-            pieces.append(s[cpos:])
-        pieces.append(text[pos:])
-        return "".join(pieces)
+                if _elided(s, m.start(), m.end()):
+                    written += m.group()
+                    continue
+                fixed = self.best(word, written)
+                written += m.group() if fixed == word else fixed
+            written += s[cpos:]
+        return written + text[pos:]
 
 
 _CLITICS = ("'s", "'d", "'ll", "'ve", "'re", "'m", "'t")
@@ -509,7 +517,7 @@ _SUFFIXES = (
     ("ing", lambda stem: True),
     ("er", lambda stem: stem[-1] != "e"),
     ("ers", lambda stem: stem[-1] != "e"),
-    ("ly", lambda stem: stem[-1] != "l" or stem[-2:] == "ll"),
+    ("ly", lambda stem: True),
 )
 
 
@@ -532,6 +540,13 @@ def regular_form(low: str, vocab: dict[str, int]) -> str | None:
                     return w
     return next((low[i:] for i in range(4, len(low) - 3) if low[:i] in vocab and low[i:] in vocab),
                 None)
+
+
+def _elided(chunk: str, start: int, end: int) -> bool:
+    """Whether the word at ``chunk[start:end]`` has an apostrophe glued to one side: an
+    elision (``tho'``, ``thro'``, ``'tis``, ``o'``), not a typo. On both sides it is a quote."""
+    quote = ("'", "\u2019")
+    return (chunk[end:end + 1] in quote) != (chunk[start - 1:start] in quote if start else False)
 
 
 def looks_like_name(typed: str, context: str, vocab: dict[str, int]) -> bool:

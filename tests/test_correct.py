@@ -308,3 +308,12 @@ def test_words_added_to_the_users_dictionary_later_are_picked_up(fresh_model):
     assert "zorblax" not in [s.word for s in c.correct("zorblaz", "", 3)]
     fresh_model.user_words.add("zorblax")
     assert "zorblax" in [s.word for s in c.correct("zorblaz", "", 3)]
+
+
+def test_elisions_are_not_typos(corrector):
+    for text in ("tho' it was", "'tis the end", "the end o' the system"):
+        assert corrector.autocorrect(text) == text
+
+
+def test_a_word_in_single_quotes_is_still_corrected(corrector):
+    assert corrector.autocorrect("it is 'teh' end") == "it is 'the' end"
