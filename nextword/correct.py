@@ -250,15 +250,13 @@ class Corrector:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
         regular = -1
-        base = regular_form(typed, self.tok.ids) if typed_id < 0 else None
-        # ... unless a commoner word is one slip away: "begining" is no inflection of "begin"
-        # while "beginning" is a keystroke off (but "printer's" stays, though "painter's" is too)
-        if base is not None:
-            base_id = self.tok.ids[base]
-            commoner = (self.unigram[self.tok.ids[w]] > self.unigram[base_id] for w in words
-                        if w != base and _single_edit(typed, w))
-            if not any(commoner):
-                regular = base_id
+        form = regular_form(typed, self.tok.ids) if typed_id < 0 else None
+        # an inflection or compound one slip from another word is more likely that word
+        # mistyped: "begining" is a keystroke off "beginning" (clitics are certain: "printer's"
+        # stays though "painter's" is one slip away)
+        if form is not None and (form[1] == "clitic" or not any(
+                w != form[0] and _single_edit(typed, w) for w in words)):
+            regular = self.tok.ids[form[0]]
         return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
 
     def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
@@ -507,39 +505,43 @@ class Corrector:
 
 
 _CLITICS = ("'s", "'d", "'ll", "'ve", "'re", "'m", "'t")
-# inflections, each with the stems it goes with (so a doubled or stray last key, as in
-# "passs" or "storesd", does not pass for an inflection)
+# inflections: the suffix, the stems it goes with (so a doubled or stray last key, as in
+# "passs" or "storesd", does not pass for one), and whether a final e of the known word drops
+# before it (love -> loving; but complete -> completely, vote -> votes)
 _SUFFIXES = (
-    ("s", lambda stem: stem[-1] not in "sxz"),
-    ("es", lambda stem: stem.endswith(("s", "x", "z", "ch", "sh", "o"))),
-    ("ed", lambda stem: stem[-1] != "e"),
-    ("d", lambda stem: stem[-1] == "e"),
-    ("ing", lambda stem: True),
-    ("er", lambda stem: stem[-1] != "e"),
-    ("ers", lambda stem: stem[-1] != "e"),
-    ("ly", lambda stem: True),
+    ("s", lambda stem: stem[-1] not in "sxz", False),
+    ("es", lambda stem: stem.endswith(("s", "x", "z", "ch", "sh", "o")), False),
+    ("ed", lambda stem: stem[-1] != "e", True),
+    ("d", lambda stem: stem[-1] == "e", False),
+    ("ing", lambda stem: stem[-1] != "e" or stem.endswith(("ee", "oe", "ye")), True),
+    ("er", lambda stem: stem[-1] != "e", True),
+    ("ers", lambda stem: stem[-1] != "e", True),
+    ("ly", lambda stem: True, False),
 )
 
 
-def regular_form(low: str, vocab: dict[str, int]) -> str | None:
-    """The known word an unknown ``low`` is regularly built from, or None. Text is full of
-    forms a 30,000-word vocabulary lacks: a clitic on a known word (``richard's`` -> richard,
-    archaic ``promis'd`` -> promised), an inflection of a known stem of four or more letters
-    (``bathtubs`` -> bathtub), two known words run together
-    (``workplace`` -> place), each part four letters or more."""
+def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
+    """The known word an unknown ``low`` is regularly built from, and how (``clitic``,
+    ``inflection`` or ``compound``), or None. Text is full of forms a 30,000-word vocabulary
+    lacks: a clitic on a known word (``richard's`` -> richard, archaic ``promis'd`` ->
+    promised), an inflection of a known stem of four or more letters (``bathtubs`` -> bathtub),
+    two known words of four or more letters run together (``workplace`` -> place)."""
     for clitic in _CLITICS:
         if low.endswith(clitic) and len(low) > len(clitic):
             stem = low[: -len(clitic)]
             options = [stem + "ed", stem + "d", stem] if clitic == "'d" else [stem]
-            return next((w for w in options if w in vocab), None)
-    for suffix, stem_ok in _SUFFIXES:
+            word = next((w for w in options if w in vocab), None)
+            return (word, "clitic") if word else None
+    for suffix, stem_ok, drops_e in _SUFFIXES:
         stem = low[: -len(suffix)]
         if low.endswith(suffix) and len(stem) >= 4 and stem_ok(stem):
-            for w in (stem, stem + "e"):
+            for w in (stem, stem + "e") if drops_e else (stem,):
                 if w in vocab:
-                    return w
-    return next((low[i:] for i in range(4, len(low) - 3) if low[:i] in vocab and low[i:] in vocab),
-                None)
+                    return w, "inflection"
+    for i in range(4, len(low) - 3):
+        if low[:i] in vocab and low[i:] in vocab:
+            return low[i:], "compound"
+    return None
 
 
 def _elided(chunk: str, start: int, end: int) -> bool:

@@ -260,14 +260,17 @@ def test_regular_forms_of_known_words_are_recognised():
 
     vocab = {w: i for i, w in enumerate(
         ["promised", "richard", "bathtub", "work", "place", "stores", "pass", "loved", "the"])}
-    assert regular_form("promis'd", vocab) == "promised"
-    assert regular_form("lov'd", vocab) == "loved"
-    assert regular_form("richard's", vocab) == "richard"
-    assert regular_form("bathtubs", vocab) == "bathtub"
-    assert regular_form("workplace", vocab) == "place"
+    assert regular_form("promis'd", vocab) == ("promised", "clitic")
+    assert regular_form("lov'd", vocab) == ("loved", "clitic")
+    assert regular_form("richard's", vocab) == ("richard", "clitic")
+    assert regular_form("bathtubs", vocab) == ("bathtub", "inflection")
+    assert regular_form("workplace", vocab) == ("place", "compound")
     assert regular_form("storesd", vocab) is None  # a stray key, not an inflection
     assert regular_form("passs", vocab) is None
     assert regular_form("thes", vocab) is None     # stems shorter than four letters don't count
+    assert regular_form("completly", {"complete": 0}) is None  # -ly keeps the e
+    assert regular_form("voteing", {"vote": 0}) is None        # -ing drops it
+    assert regular_form("debating", {"debate": 0}) == ("debate", "inflection")
     assert regular_form("zzzz", vocab) is None
 
 
