@@ -60,7 +60,7 @@ class CorrectorParams:
 
     channel_weight: float = 1.0
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
-    oov_offset: float = 6.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    oov_offset: float = 8.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
     oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
