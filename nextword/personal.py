@@ -88,6 +88,23 @@ class PersonalNgram:
             if len(ctx) == 2:
                 self.following[ctx][word] += 1
 
+    def unobserve(self, context: Sequence[int], word: int) -> None:
+        """Undo one ``observe(context, word)`` (an autocorrection the user reverted)."""
+        ctx = tuple(context[-2:])
+        with self._lock:
+            if word in self.skip or not 0 <= word < self.vocab_size or self.unigram[word] <= 0:
+                return
+            self.unigram[word] -= 1
+            self.words -= 1
+            for key in (ctx[-1:], ctx if len(ctx) == 2 else None):
+                counts = self.following.get(key) if key else None
+                if counts and counts.get(word):
+                    counts[word] -= 1
+                    if not counts[word]:
+                        del counts[word]
+                    if not counts:
+                        del self.following[key]
+
     def observe_sequence(self, ids: Sequence[int]) -> None:
         for i, word in enumerate(ids):
             self.observe(ids[max(0, i - 2):i], word)
@@ -214,20 +231,35 @@ class Personalizer:
     def learned_words(self) -> int:
         return self.ngram.words
 
+    def _context_ids(self, context: str) -> list[int]:
+        tok = self.model.tokenizer
+        if not context.strip() or context.rstrip(" \t").endswith("\n"):
+            return [tok.bos_id]
+        return tok.encode(context[-80:])
+
     def learn(self, context: str, word: str) -> None:
         """The user finished ``word`` after the text ``context``: count it now, store it on the
         next flush. Does nothing in incognito mode."""
         if self.incognito or not word.strip():
             return
-        tok = self.model.tokenizer
-        ctx = tok.encode(context[-80:]) if context.strip() else []
-        if not context.strip() or context.rstrip(" \t").endswith("\n"):
-            ctx = [tok.bos_id]
-        self.ngram.observe(ctx, tok.token_id(word))
+        self.ngram.observe(self._context_ids(context), self.model.tokenizer.token_id(word))
         with self._pending_lock:
             if context.rstrip(" \t").endswith("\n") and self._pending:
                 self._pending.append("\n")
             self._pending.append(word)
+        self._update_weight()
+
+    def unlearn(self, context: str, word: str) -> None:
+        """Take back one ``learn(context, word)`` that was not flushed yet (in memory it is
+        always taken back)."""
+        if self.incognito or not word.strip():
+            return
+        self.ngram.unobserve(self._context_ids(context), self.model.tokenizer.token_id(word))
+        with self._pending_lock:
+            for i in range(len(self._pending) - 1, -1, -1):
+                if self._pending[i] == word:
+                    del self._pending[i]
+                    break
         self._update_weight()
 
     def learn_text(self, text: str) -> None:

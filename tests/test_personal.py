@@ -10,8 +10,8 @@ import pytest
 
 from nextword.personal import (
     DB_NAME,
-    PersonalNgram,
     Personalizer,
+    PersonalNgram,
     PersonalStore,
     data_dir,
     finetune_word_lm,
@@ -56,6 +56,17 @@ def test_learned_words_persist_in_a_private_file(tmp_path, fresh_model, tiny_mod
     store.close()
     again = Personalizer(nextword.load(tiny_model_dir), PersonalStore(tmp_path / "data"))
     assert again.learned_words == 1
+
+
+def test_unlearn_takes_back_a_learned_word(tmp_path, fresh_model):
+    personal = Personalizer(fresh_model, PersonalStore(tmp_path / "data"))
+    personal.learn("I saw", "the")
+    personal.unlearn("I saw", "the")
+    personal.learn("I saw", "teh")
+    personal.flush()
+    # "teh" is outside the vocabulary: kept in the history, not counted by the n-gram
+    assert personal.learned_words == 0 and personal.ngram.following == {}
+    assert PersonalStore(tmp_path / "data").history() == ["teh"]
 
 
 def test_learning_changes_the_suggestion_distribution(tmp_path, fresh_model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -110,13 +111,12 @@ class NextwordApp(App[int]):
         self.finetune_seconds = finetune_seconds
         self.model_name = model_name or (Path(model.path).name if getattr(model, "path", None) else "model")
         self.corrections = 0
-        self._last_corrected = ""
         self._saved_text = ""
         self._autosaved_text: str | None = None
         self.set_reactive(NextwordApp.incognito, incognito)
 
     def compose(self) -> ComposeResult:
-        yield SuggestTextArea(self.model, id="editor")
+        yield SuggestTextArea(self.model, self.personal, id="editor")
         yield SuggestionBar(id="bar")
         yield StatusBar(id="status")
         yield Footer()
@@ -130,6 +130,9 @@ class NextwordApp(App[int]):
         return self.query_one("#status", StatusBar)
 
     def _on_mount(self) -> None:
+        # model threads hold the GIL in 5 ms slices by default; shorter slices let a finished
+        # ghost reach the screen sooner (measured with scripts/bench_editor_latency.py)
+        sys.setswitchinterval(0.001)
         status = self.status
         status.model_name = self.model_name
         status.incognito = self.incognito
@@ -240,7 +243,6 @@ class NextwordApp(App[int]):
 
     def _on_suggest_text_area_corrected(self, event: SuggestTextArea.Corrected) -> None:
         self.corrections += 1
-        self._last_corrected = event.corrected
         self.status.corrections = self.corrections
         self.query_one(SuggestionBar).note(f"{event.typed} -> {event.corrected}  (backspace undoes)")
 
@@ -250,13 +252,7 @@ class NextwordApp(App[int]):
         self.query_one(SuggestionBar).note(f"kept {event.typed}")
 
     def _on_suggest_text_area_word_finished(self, event: SuggestTextArea.WordFinished) -> None:
-        learned = self.personal.learned_words
-        self.personal.learn(event.context, event.word)
-        if self.personal.learned_words != learned:
-            self.editor.request_suggestion()  # the suggestions in flight predate what was learned
-        if event.word != self._last_corrected:
-            self.query_one(SuggestionBar).note("")  # the note is about the last word only
-        self._last_corrected = ""
+        self.query_one(SuggestionBar).note("")  # the note is about the last word only
 
     # -- actions -------------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -365,6 +361,7 @@ class NextwordApp(App[int]):
             self.notify("No word at the cursor", severity="warning")
             return
         self.personal.block(word)
+        self.editor.request_suggestion()  # the ghost may be that very word
         self.notify(f"{word!r} will not be suggested again")
 
     def action_forget(self) -> None:
@@ -373,6 +370,7 @@ class NextwordApp(App[int]):
         def chosen(choice: str | None) -> None:
             if choice == "forget":
                 self.personal.forget()
+                self.editor.request_suggestion()
                 self.notify("Forgot everything learned from your typing")
 
         self.push_screen(ChoiceScreen("Forget everything nextword learned from your typing?",
@@ -408,6 +406,7 @@ class NextwordApp(App[int]):
         except FineTuneCancelled:
             return
         install_word_lm(self.model, lm)
+        self.call_from_thread(self.editor.request_suggestion)
         self.call_from_thread(self._set_activity, "")
         self.call_from_thread(self.notify, f"Fine-tuned on {len(ids):,} words of your typing")
 

@@ -53,6 +53,7 @@ class Correction:
     corrected: str
     cursor: Location      # where the cursor was right after the correction
     edits: int            # the text area's edit counter right after the correction
+    context: str          # the text before the word
 
 
 def partial_word(text: str) -> str:
@@ -152,14 +153,15 @@ class SuggestTextArea(TextArea):
             self.typed, self.corrected = typed, corrected
 
     class WordFinished(Message):
-        """The user finished ``word`` (as it now stands) after the text ``context``."""
+        """The user finished ``word`` after the text ``context`` (it was learned already)."""
 
         def __init__(self, context: str, word: str):
             super().__init__()
             self.context, self.word = context, word
 
-    def __init__(self, model, text: str = "", **kwargs):
+    def __init__(self, model, learner=None, text: str = "", **kwargs):
         self.model = model
+        self.learner = learner           # learn(context, word) / unlearn(...): personal.Personalizer
         self.edits = 0                   # bumps on every edit, undo and redo
         self.version = 0                 # bumps on every suggestion request
         self.candidates: list[str] = []  # the bar's words, best first
@@ -182,6 +184,9 @@ class SuggestTextArea(TextArea):
     # -- ghost text ----------------------------------------------------------------------------
     def edit(self, edit: Edit) -> object:
         finishing = self._finishing_word(edit)
+        if finishing is not None:
+            # learn before the edit, so the suggestions it asks for already know the word
+            self._learn(self.get_text_range((0, 0), finishing[0]), finishing[1])
         self._in_edit = True
         try:
             result = super().edit(edit)
@@ -311,14 +316,12 @@ class SuggestTextArea(TextArea):
         before = self.document.get_line(row)[:col]
         m = _PARTIAL.search(before)
         start = (row, m.start() if m else col)
-        context = self.get_text_range((0, 0), start)
+        space = "" if m or not before or before[-1].isspace() or before[-1] in _NO_SPACE_AFTER else " "
+        self._learn(self.get_text_range((0, 0), start) + space, word)
         if m:
             self.replace(word + " ", start, (row, col))
         else:
-            space = " " if before and not before[-1].isspace() and before[-1] not in _NO_SPACE_AFTER else ""
             self.insert(space + word + " ")
-            context += space
-        self.post_message(self.WordFinished(context, word))
 
     # -- autocorrect ---------------------------------------------------------------------------
     def _finishing_word(self, edit: Edit) -> tuple[Location, str] | None:
@@ -330,13 +333,19 @@ class SuggestTextArea(TextArea):
         m = _WORD_BEFORE.search(self.document.get_line(row)[:col])
         return ((row, m.start()), m.group(1)) if m else None
 
+    def _learn(self, context: str, word: str, instead_of: str = "") -> None:
+        """Tell the personal model (if any) that ``word`` followed ``context`` (replacing the
+        earlier ``instead_of``)."""
+        if self.learner is not None:
+            if instead_of:
+                self.learner.unlearn(context, instead_of)
+            self.learner.learn(context, word)
+        self.post_message(self.WordFinished(context, word))
+
     def _word_finished(self, start: Location, word: str) -> None:
-        context = self.get_text_range((0, 0), start)
         if (self.autocorrect_enabled and word.lower() not in self.kept_words
                 and word.lower() not in self.model.user_words):
-            self._correct(start, word, context)
-        else:
-            self.post_message(self.WordFinished(context, word))
+            self._correct(start, word, self.get_text_range((0, 0), start))
 
     @work(thread=True, group="correct", exit_on_error=False)
     def _correct(self, start: Location, typed: str, context: str) -> None:
@@ -348,15 +357,14 @@ class SuggestTextArea(TextArea):
         end = (start[0], start[1] + len(typed))
         still_there = self.get_text_range(start, end) == typed
         if best == typed or not still_there or not self.autocorrect_enabled:
-            self.post_message(self.WordFinished(context, typed))
             return
+        self._learn(context, best, instead_of=typed)
         self.history.checkpoint()  # the correction is one undo step of its own
         self.replace(best, start, end)
         self.history.checkpoint()
         self._correction = Correction(start, (start[0], start[1] + len(best)), typed, best,
-                                      self.cursor_location, self.edits)
+                                      self.cursor_location, self.edits, context)
         self.post_message(self.Corrected(typed, best))
-        self.post_message(self.WordFinished(context, best))
 
     def _revertible(self) -> Correction | None:
         c = self._correction
@@ -375,6 +383,7 @@ class SuggestTextArea(TextArea):
         if c is None or not self.selection.is_empty:
             super().action_delete_left()
             return
+        self._learn(c.context, c.typed, instead_of=c.corrected)
         self.history.checkpoint()
         self.replace(c.typed, c.start, c.end)
         self.history.checkpoint()
@@ -383,6 +392,8 @@ class SuggestTextArea(TextArea):
     def action_undo(self) -> None:
         """Undo; undoing an autocorrection also leaves that word alone from now on."""
         c = self._revertible()
+        if c is not None:
+            self._learn(c.context, c.typed, instead_of=c.corrected)
         super().action_undo()
         if c is not None:
             self._keep(c)
