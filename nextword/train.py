@@ -27,7 +27,7 @@ from .errors import InputError
 from .model import LanguageModel, LMConfig
 from .ngram import KneserNey
 from .tokenizer import WordTokenizer
-from .trainer import TrainConfig, Trainer, set_threads
+from .trainer import TrainConfig, Trainer, dist_info, init_distributed, set_threads
 
 MODEL_KIND = "typing"
 
@@ -129,10 +129,11 @@ def _fit_lm(name: str, config: LMConfig, train_ids: np.ndarray, val_ids: np.ndar
             batch_size: int, bptt: int) -> tuple[LanguageModel, dict]:
     torch.manual_seed(opts.seed)
     model = LanguageModel(config)
-    train = TokenStream(train_ids, batch_size, bptt)
+    rank, world = dist_info()  # under torchrun each rank reads its own columns of the stream
+    train = TokenStream(train_ids, batch_size, bptt, shard=rank, n_shards=world)
     train.carry_state = True
-    val_batch = max(1, min(16, (len(val_ids) - 1) // (bptt + 1)))
-    val = TokenStream(val_ids, val_batch, bptt)
+    val_batch = max(1, min(16, (len(val_ids) - 1) // (bptt + 1))) // world * world
+    val = TokenStream(val_ids, max(world, val_batch), bptt, shard=rank, n_shards=world)
     val.carry_state = True
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, seed=opts.seed, patience=opts.patience,
                       max_seconds=minutes * 60 if minutes else None,
@@ -162,6 +163,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     """
     opts = TypingTrainOptions.from_kwargs(**options)
     set_threads()
+    rank, world = init_distributed(opts.device)
     out = Path(out)
     started = time.time()
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
@@ -169,14 +171,19 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     if not val_paras:
         raise InputError("the corpus is too small: it needs at least two paragraphs")
     work = out.parent / f"{out.name}.work"
-    if not resume and work.exists():
-        shutil.rmtree(work)
-    tok, train_ids, val_ids = prepare(train_paras, val_paras, work, opts)
+    if rank == 0:  # rank 0 tokenizes; the others then find the prepared streams on disk
+        if not resume and work.exists():
+            shutil.rmtree(work)
+        tok, train_ids, val_ids = prepare(train_paras, val_paras, work, opts)
+    _barrier(world)
+    if rank != 0:
+        tok, train_ids, val_ids = prepare(train_paras, val_paras, work, opts)
     if len(train_ids) < 4 * opts.bptt:
         raise InputError(f"the corpus is too small to train on ({len(train_ids)} tokens)")
     batch = max(1, min(opts.batch_size, (len(train_ids) - 1) // (opts.bptt + 1)))
+    batch = max(world, batch // world * world)  # the global batch splits evenly across ranks
 
-    progress = _progress(opts.progress)
+    progress = _progress(opts.progress and rank == 0)
     if progress is not None:
         progress.start()
     try:
@@ -193,6 +200,9 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         if progress is not None:
             progress.stop()
 
+    if rank != 0:  # rank 0 alone writes the model directory
+        _barrier(world)
+        return out
     ngram = KneserNey.build(np.asarray(train_ids), tok.vocab_size, opts.ngram_order)
     weights, mixture_ppl = _tune_mixture(word_lm, ngram, val_ids)
     unigram = np.bincount(np.asarray(train_ids), minlength=tok.vocab_size)
@@ -215,7 +225,15 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         "seed": opts.seed,
     }
     write_model_dir(out, tok, word_lm, char_lm, train_ids, unigram, config)
+    _barrier(world)
     return out
+
+
+def _barrier(world: int) -> None:
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.barrier()
 
 
 @torch.no_grad()

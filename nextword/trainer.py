@@ -25,7 +25,7 @@ import torch.distributed as dist
 from torch import nn
 
 from . import checkpoint as ckpt
-from .model import detach_state
+from .model import State, detach_state
 
 
 class Batches(Protocol):
@@ -56,7 +56,9 @@ class TrainConfig:
 def pick_device(name: str | None = None) -> torch.device:
     if name:
         return torch.device(name)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if torch.cuda.is_available():  # under torchrun each process takes its own GPU
+        return torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}")
+    return torch.device("cpu")
 
 
 def dist_info() -> tuple[int, int]:
@@ -64,6 +66,19 @@ def dist_info() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
+
+
+def init_distributed(device: str | None = None) -> tuple[int, int]:
+    """Join the process group when launched by ``torchrun`` (gloo on CPU, nccl on GPU);
+    (rank, world size), (0, 1) for a plain single-process run."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1 or not dist.is_available():
+        return 0, 1
+    if not dist.is_initialized():
+        use_cuda = torch.cuda.is_available() and (device is None or device.startswith("cuda"))
+        if use_cuda:
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+        dist.init_process_group("nccl" if use_cuda else "gloo")
+    return dist_info()
 
 
 def to_device(batch: Any, device: torch.device) -> Any:
@@ -110,8 +125,25 @@ class Trainer:
     def _best_path(self) -> Path:
         return self.workdir / f"{self.name}-best.safetensors"
 
+    def _gathered_state(self) -> State | None:
+        """The carried LSTM state of every rank, stacked along the batch axis (rank order)."""
+        if self.state is None:
+            return None
+        if self.world == 1:
+            return self.state
+        parts = []
+        for t in self.state:
+            bufs = [torch.empty_like(t) for _ in range(self.world)]
+            dist.all_gather(bufs, t.contiguous())
+            parts.append(torch.cat(bufs, dim=1))
+        return parts[0], parts[1]
+
     def save_checkpoint(self) -> None:
         """Everything needed to continue exactly here (rank 0 writes; others wait)."""
+        has_state = torch.tensor([self.state is not None], dtype=torch.int32, device=self.device)
+        if self.world > 1:
+            dist.all_reduce(has_state, op=dist.ReduceOp.MIN)
+        state = self._gathered_state() if bool(has_state.item()) else None
         if self.rank == 0:
             self.workdir.mkdir(parents=True, exist_ok=True)
             with ckpt.atomic_directory(self.state_dir) as tmp:
@@ -119,8 +151,8 @@ class Trainer:
                 opt_t, opt_meta = ckpt.flatten_optimizer(self.opt.state_dict())
                 ckpt.save_tensors(tmp / "optimizer.safetensors", opt_t)
                 extra = {"rng_cpu": torch.get_rng_state()}
-                if self.state is not None and self.world == 1:
-                    extra["state_h"], extra["state_c"] = self.state
+                if state is not None:
+                    extra["state_h"], extra["state_c"] = state
                 ckpt.save_tensors(tmp / "extra.safetensors", extra)
                 ckpt.write_json(tmp / "trainer.json", {
                     "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
@@ -142,7 +174,9 @@ class Trainer:
         extra = ckpt.load_tensors(self.state_dir / "extra.safetensors")
         torch.set_rng_state(extra["rng_cpu"])
         if "state_h" in extra and meta.get("world", 1) == self.world:
-            self.state = (extra["state_h"].to(self.device), extra["state_c"].to(self.device))
+            per = extra["state_h"].shape[1] // self.world  # this rank's columns
+            rows = slice(self.rank * per, (self.rank + 1) * per)
+            self.state = (extra["state_h"][:, rows].to(self.device), extra["state_c"][:, rows].to(self.device))
         self.epoch, self.step_in_epoch = meta["epoch"], meta["step_in_epoch"]
         self.global_step, self.elapsed = meta["global_step"], meta["elapsed"]
         self.best_val = meta["best_val"] if meta["best_val"] is not None else math.inf
@@ -173,7 +207,7 @@ class Trainer:
         self.net.train()
         batch = to_device(batch, self.device)
         state = self.state if self.train_data.carry_state else None
-        with torch.autocast(self.device.type, enabled=self.amp, dtype=torch.bfloat16):
+        with torch.autocast(self.device.type, enabled=self.amp, dtype=torch.float16):
             loss, new_state, n = self.net(batch, state)
         self.opt.zero_grad(set_to_none=True)
         if self.scaler is not None:
@@ -264,6 +298,7 @@ class Trainer:
             if val < self.best_val - 1e-4 or not math.isfinite(self.best_val):
                 self.best_val, self.bad_epochs = val, 0
                 if self.rank == 0:
+                    self.workdir.mkdir(parents=True, exist_ok=True)
                     ckpt.save_tensors(self._best_path(), self.model.state_dict())
             else:
                 self.bad_epochs += 1
