@@ -255,6 +255,14 @@ class TypingModel:
         order = np.argsort(-scores, kind="stable")
         return [(int(ids[i]), float(np.log(max(scores[i], 1e-300)))) for i in order]
 
+    def replace_word_lm(self, lm: LanguageModel) -> None:
+        """Swap in another word LSTM of the same vocabulary (e.g. fine-tuned on the user's text);
+        the incremental state starts afresh on the next call."""
+        with self._lock:
+            self.word_lm = lm.eval()
+            self._cursor = _LSTMCursor(self.word_lm)
+            self._dist_key = None
+
     def block(self, word: str) -> None:
         """Never suggest ``word`` again (in this model object)."""
         self.blocked.add(word.lower())
