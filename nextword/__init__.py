@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError, ModelFileError
+from .forecast import Forecaster
 from .predict import Suggestion, TypingModel
 from .train import train
 
-__all__ = ["InputError", "ModelFileError", "Suggestion", "TypingModel", "default_model_path",
+__all__ = ["Forecaster", "InputError", "ModelFileError", "Suggestion", "TypingModel", "default_model_path",
            "load", "train"]
 __version__ = "0.1.0"
 
