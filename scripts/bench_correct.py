@@ -37,7 +37,7 @@ from nextword.correct_eval import (  # noqa: E402
 
 TYPOS = ROOT / "data" / "typos"
 PAIR_FILES = ("norvig-testset1.tsv", "birkbeck-dev.tsv", "codespell-dev.tsv")
-SENTENCE_FILES = ("context-heldout.tsv", "context-fortunes-dev.tsv")
+SENTENCE_FILES = ("context-heldout.tsv", "context-heldout-fortunes.tsv", "context-fortunes-dev.tsv")
 CALIBRATION_FILES = ("context-heldout-dev.tsv",)
 
 
