@@ -38,7 +38,7 @@ from nextword.correct_eval import (  # noqa: E402
 TYPOS = ROOT / "data" / "typos"
 PAIR_FILES = ("norvig-testset1.tsv", "birkbeck-dev.tsv", "codespell-dev.tsv")
 SENTENCE_FILES = ("context-heldout.tsv", "context-heldout-fortunes.tsv", "context-fortunes-dev.tsv")
-CALIBRATION_FILES = ("context-heldout-dev.tsv",)
+CALIBRATION_FILES = ("context-heldout-dev.tsv", "context-heldout-fortunes-dev.tsv")
 
 
 # -- the baselines, behind the same two calls the scorers use ------------------------------------
