@@ -35,15 +35,10 @@ async def test_every_binding_has_an_id_and_can_be_remapped(new_app, type_text, s
     assert doc.read_text() == "remapped"
 
 
-async def test_the_footer_offers_accept_only_while_there_is_a_ghost(new_app, type_text):
+async def test_the_footer_lists_the_main_commands(new_app, type_text):
     app = new_app()
     async with app.run_test() as pilot:
         await type_text(app, pilot, "I'll meet you at the")
-        assert "Accept" in footer_descriptions(app)
-        await pilot.press("left")
-        await pilot.pause()
-        await pilot.pause()
-        assert "Accept" not in footer_descriptions(app)
         assert {"Save", "Open", "Autocorrect", "Help", "Quit"} <= footer_descriptions(app)
 
 
