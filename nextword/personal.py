@@ -312,6 +312,25 @@ class Personalizer:
         return np.array(ids, dtype=np.int64)
 
 
+def forget_stored(directory: Path | None = None, everything: bool = False) -> list[Path]:
+    """Delete what nextword stored about the user (for ``nextword forget``): the typing
+    history, or with ``everything`` the whole store (dictionary and blocked words too) and the
+    crash-recovery files. Returns the files deleted or emptied."""
+    directory = directory if directory is not None else data_dir()
+    store = PersonalStore(directory)
+    if not everything:
+        if not store.path.exists():
+            return []
+        store.forget_history()
+        store.close()
+        return [store.path]
+    gone = [p for p in (store.path, store.path.with_name(DB_NAME + "-journal")) if p.exists()]
+    gone += sorted((directory / "recovery").glob("*.json"))
+    for path in gone:
+        path.unlink()
+    return gone
+
+
 # -- fine-tuning the word LSTM on the personal history ------------------------------------------
 class FineTuneCancelled(Exception):
     """Raised from the progress callback to stop a fine-tune."""

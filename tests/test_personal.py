@@ -15,6 +15,7 @@ from nextword.personal import (
     PersonalStore,
     data_dir,
     finetune_word_lm,
+    forget_stored,
     install_word_lm,
 )
 from nextword.recovery import discard_recovery, read_recovery, recovery_path, write_recovery
@@ -111,6 +112,21 @@ def test_forget_removes_the_history_from_memory_and_disk(tmp_path, fresh_model):
     assert personal.learned_words == 0 and fresh_model.personal_weight == 0
     assert store.history() == []
     assert b"door" not in (tmp_path / "data" / DB_NAME).read_bytes()
+
+
+def test_forget_stored_empties_the_history_or_deletes_everything(tmp_path, fresh_model):
+    personal = Personalizer(fresh_model, PersonalStore(tmp_path / "data"))
+    personal.add_to_dictionary("nextword")
+    personal.learn_text("Open the door.")
+    personal.flush()
+    personal.store.close()
+    write_recovery(tmp_path / "a.txt", "draft", tmp_path / "data")
+    assert forget_stored(tmp_path / "data") == [tmp_path / "data" / DB_NAME]
+    assert PersonalStore(tmp_path / "data").history() == []
+    assert PersonalStore(tmp_path / "data").words("dictionary") == {"nextword"}
+    gone = forget_stored(tmp_path / "data", everything=True)
+    assert tmp_path / "data" / DB_NAME in gone and len(gone) == 2
+    assert not any(p.is_file() for p in (tmp_path / "data").rglob("*"))
 
 
 def test_recovery_files_are_private_and_round_trip(tmp_path):
