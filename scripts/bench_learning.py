@@ -81,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         personal.learn_text(learn)
         after = evaluate_text(model, test)
     print(f"model {model_dir}; learned {personal.learned_words:,} words, tested on {before['words']:,} others")
-    print(f"{'':14}{'KSR':>8}{'top-1':>8}{'top-3':>8}{'perplexity':>12}")
+    print(f"{'':14}{'KSR':>8}{'top-1':>8}{'top-3':>8}{'perplexity':>12}{'OOV':>8}")
     for name, r in (("before", before), ("after", after)):
-        print(f"{name:14}{r['ksr']:8.1%}{r['top1']:8.1%}{r['top3']:8.1%}{r['perplexity']:12.1f}")
+        print(f"{name:14}{r['ksr']:8.1%}{r['top1']:8.1%}{r['top3']:8.1%}{r['perplexity']:12.1f}"
+              f"{r['oov_rate']:8.1%}")
     print(f"keystroke savings {before['ksr']:.1%} -> {after['ksr']:.1%} "
           f"({(after['ksr'] - before['ksr']) * 100:+.1f} points)")
     return 0
