@@ -371,15 +371,6 @@ def finetune_word_lm(model, ids: np.ndarray, seconds: float = 60.0,
 
 
 def install_word_lm(model, lm) -> None:
-    """Swap a fine-tuned word LSTM into ``model`` (between two suggestion calls)."""
-    replace = getattr(model, "replace_word_lm", None)
-    if replace is not None:
-        replace(lm)
-        return
-    # TypingModel has no public swap yet: reset its incremental LSTM state under its lock
-    from .predict import _LSTMCursor
-
-    with model._lock:
-        model.word_lm = lm
-        model._cursor = _LSTMCursor(lm)
-        model._dist_key = None
+    """Swap a fine-tuned word LSTM into ``model`` (safe while a worker is suggesting: the model
+    swaps under its lock)."""
+    model.replace_word_lm(lm)
