@@ -35,13 +35,15 @@ def make_app(path: str | Path | None = None, model=None, model_dir: str | Path |
     return NextwordApp(model, path, **options)
 
 
-def run_app(path: str | None, model_dir: str | None) -> int:
-    """Open the editor on ``path`` (None: an untitled document); returns the exit code."""
+def run_app(path: str | None, model_dir: str | None, incognito: bool | None = None) -> int:
+    """Open the editor on ``path`` (None: an untitled document); returns the exit code.
+    ``incognito`` (default: ``$NEXTWORD_INCOGNITO`` set) starts with learning and storing off."""
     if "OMP_NUM_THREADS" not in os.environ:
         import torch
 
         torch.set_num_threads(max(1, min(2, (os.cpu_count() or 2) - 1)))  # leave the UI a core
-    incognito = os.environ.get("NEXTWORD_INCOGNITO", "") not in ("", "0")
+    if incognito is None:
+        incognito = os.environ.get("NEXTWORD_INCOGNITO", "") not in ("", "0")
     app = make_app(path, model_dir=model_dir, incognito=incognito)
     result = app.run()
     return int(result or 0)
