@@ -60,9 +60,9 @@ class CorrectorParams:
 
     channel_weight: float = 1.0
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
-    oov_offset: float = 8.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
+    oov_offset: float = 7.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
-    oov_short_cost: float = 2.0  # ... cost this much per missing letter
+    oov_short_cost: float = 3.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
     margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
     margin_known: float = 6.0  # ... and a common vocabulary word by this much
