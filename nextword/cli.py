@@ -69,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ty = sub.add_parser("type", help="open the editor on FILE")
     ty.add_argument("file", nargs="?")
+    ty.add_argument("--incognito", action="store_true", help="learn nothing, store nothing")
     _model_arg(ty)
+
+    fg = sub.add_parser("forget", help="delete what nextword learned from your typing")
+    fg.add_argument("--all", action="store_true",
+                    help="also your dictionary, blocked words and crash-recovery files")
     return ap
 
 
@@ -132,7 +137,16 @@ def cmd_type(args: argparse.Namespace) -> int:
         from .app import run_app
     except ImportError:
         return _prompt_loop(args)
-    return run_app(args.file, args.model)
+    return run_app(args.file, args.model, args.incognito or None)
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from .personal import data_dir, forget_stored
+
+    gone = forget_stored(everything=args.all)
+    what = "everything" if args.all else "your typing history"
+    print(f"forgot {what} in {data_dir()}" if gone else f"nothing stored in {data_dir()}")
+    return 0
 
 
 def _prompt_loop(args: argparse.Namespace) -> int:
@@ -157,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=UserWarning, module="torch")
     warnings.formatwarning = lambda msg, *_a, **_k: f"nextword: warning: {msg}\n"
     args = build_parser().parse_args(argv)
-    handlers = {"train": cmd_train, "suggest": cmd_suggest, "eval": cmd_eval, "type": cmd_type}
+    handlers = {"train": cmd_train, "suggest": cmd_suggest, "eval": cmd_eval, "type": cmd_type,
+                "forget": cmd_forget}
     try:
         if args.command in handlers:
             return handlers[args.command](args)
