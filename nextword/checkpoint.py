@@ -35,17 +35,25 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def _default_mode() -> int:
+    """What ``open()`` would give a new file (mkstemp's 0600 is for private data only)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temp file + fsync + rename (keeps ``mode`` if given)."""
+    """Write ``data`` to ``path`` through a temp file + fsync + rename. The file gets ``mode``,
+    or the usual mode of a new file."""
     path = Path(path)
+    mode = _default_mode() if mode is None else mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -113,9 +113,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from .correct_eval import correction_table, evaluate_typo_files, is_typo_file
     from .evaluate import evaluate_files, ngram_baseline
 
     model = _load(args)
+    typo = [f for f in args.files if is_typo_file(f)]  # typo<TAB>intended or clean<TAB>noisy
+    args.files = [f for f in args.files if f not in typo]
+    if typo:
+        res = evaluate_typo_files(model, typo)
+        if args.json:
+            print(json.dumps(res, indent=1))
+        else:
+            Console().print(correction_table(res))
+        if not args.files:
+            return 0
     rows = [("nextword", evaluate_files(model, args.files, args.max_words)["pooled"])]
     if args.baseline:
         rows.append(("Kneser-Ney 4-gram", evaluate_files(ngram_baseline(model), args.files, args.max_words)["pooled"]))

@@ -8,7 +8,6 @@ command-palette entry.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -61,9 +60,7 @@ def save_document(path: Path, text: str) -> Path:
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = None  # a new file: the usual umask default
     atomic_write_text(target, text, mode=mode)
     return target
 
