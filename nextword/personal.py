@@ -109,6 +109,19 @@ class PersonalNgram:
         for i, word in enumerate(ids):
             self.observe(ids[max(0, i - 2):i], word)
 
+    def confidence(self, context: Sequence[int]) -> float:
+        """How much to trust ``probs(context)``, 0..1: little when only the user's word
+        frequencies apply, more as the user has often written something after this context."""
+        with self._lock:
+            ctx = tuple(int(i) for i in context[-2:])
+            seen = 0
+            for order in (2, 1):
+                counts = self.following.get(ctx[-order:]) if len(ctx) >= order else None
+                if counts:
+                    seen = sum(counts.values())
+                    break
+            return 0.25 + 0.75 * seen / (seen + 1)
+
     def probs(self, context: Sequence[int]) -> np.ndarray | None:
         """P(next id | the last two ids of ``context``) over the vocabulary; None before any
         learning."""

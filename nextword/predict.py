@@ -211,7 +211,9 @@ class TypingModel:
         if self.personal is not None and self.personal_weight:
             personal = self.personal.probs(context)
             if personal is not None:
-                p = (1 - self.personal_weight) * p + self.personal_weight * personal
+                trust = getattr(self.personal, "confidence", None)
+                w = self.personal_weight * (trust(context) if trust is not None else 1.0)
+                p = (1 - w) * p + w * personal
         return p
 
     def _distribution(self, tokens: list[int], stable: int) -> np.ndarray:

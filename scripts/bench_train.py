@@ -53,7 +53,7 @@ def main() -> None:
     ap.add_argument("--hidden-size", type=int, default=TypingTrainOptions.hidden_size)
     args = ap.parse_args()
     opts = TypingTrainOptions(hidden_size=args.hidden_size)
-    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())[:20000]
+    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
     tok = WordTokenizer.build(paras, opts.vocab_size)
     ids = tok.encode_paragraphs(paras)
     words_per_token = sum(len(p.split()) for p in paras) / len(ids)

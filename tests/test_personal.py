@@ -168,3 +168,15 @@ def torch_equal(a, b) -> bool:
     import torch
 
     return bool(torch.equal(a, b))
+
+
+def test_confidence_grows_with_how_often_the_context_was_seen():
+    from nextword.personal import PersonalNgram
+
+    ngram = PersonalNgram(10)
+    unseen = ngram.confidence([1, 2])
+    ngram.observe_sequence([1, 2, 3])
+    once = ngram.confidence([1, 2])
+    ngram.observe_sequence([1, 2, 3, 1, 2, 3, 1, 2, 3])
+    assert unseen < once < ngram.confidence([1, 2]) <= 1.0
+    assert ngram.confidence([7, 8]) == unseen  # a context never followed by anything
