@@ -368,7 +368,7 @@ def finetune_word_lm(model, ids: np.ndarray, seconds: float = 60.0,
     stream.carry_state = True
     epochs = 3
     config = TrainConfig(epochs=epochs, lr=lr, max_seconds=seconds, checkpoint_every=1e9,
-                         patience=epochs, device="cpu", log_every=10**9)
+                         patience=epochs, device="cpu")
     total = epochs * len(stream)
     start = time.monotonic()
 

@@ -13,7 +13,7 @@ import json
 import math
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,6 @@ class TypingTrainOptions:
     checkpoint_every: float = 120.0
     device: str | None = None
     progress: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> TypingTrainOptions:
@@ -210,7 +209,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         "format": "nextword", "format_version": ckpt.FORMAT_VERSION, "kind": MODEL_KIND,
         "word_lm": word_cfg.to_dict(), "char_lm": char_cfg.to_dict(),
         "ngram_order": opts.ngram_order, "mixture": weights,
-        "options": {k: v for k, v in asdict(opts).items() if k not in ("progress", "extra")},
+        "options": {k: v for k, v in asdict(opts).items() if k != "progress"},
         "corpus": {"files": len(docs.documents), "skipped": docs.skipped[:20],
                    "train_paragraphs": len(train_paras), "val_paragraphs": len(val_paras),
                    "train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)),

@@ -50,7 +50,6 @@ class TrainConfig:
     checkpoint_every: float = 120.0   # seconds between resumable checkpoints
     seed: int = 0
     device: str | None = None      # None: cuda when available, else cpu
-    log_every: int = 20
 
 
 def pick_device(name: str | None = None) -> torch.device:
