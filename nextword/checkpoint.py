@@ -118,7 +118,7 @@ def read_json(path: str | Path) -> dict:
 def read_config(directory: str | Path, kind: str | None = None) -> dict:
     """config.json of a model directory, checked for format version and kind."""
     directory = Path(directory)
-    if not directory.is_dir():
+    if not directory.is_dir() and not recover_directory(directory):
         raise ModelFileError(f"model directory not found: {directory}")
     cfg = read_json(directory / "config.json")
     if cfg.get("format") != "nextword" or not isinstance(cfg.get("format_version"), int):
@@ -143,6 +143,18 @@ def load_state(module: torch.nn.Module, tensors: dict[str, torch.Tensor], where:
     module.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()})
 
 
+def recover_directory(out: str | Path) -> bool:
+    """Put back the previous ``out`` if a kill struck between the two renames of
+    ``atomic_directory`` (``out`` missing, its old copy still parked beside it)."""
+    out = Path(out)
+    if out.exists():
+        return True
+    for parked in sorted(out.parent.glob(f".{out.name}.tmp-old-*/{out.name}")):
+        os.replace(parked, out)
+        return True
+    return False
+
+
 @contextlib.contextmanager
 def atomic_directory(out: str | Path) -> Iterator[Path]:
     """Yield a temporary directory beside ``out``; on success it replaces ``out`` as a whole.
@@ -152,6 +164,7 @@ def atomic_directory(out: str | Path) -> Iterator[Path]:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover_directory(out)
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))

@@ -54,3 +54,14 @@ def test_atomic_directory_keeps_the_previous_model_when_writing_fails(tmp_path):
         raise RuntimeError("killed")
     assert (out / "config.json").read_text() == "v1"
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_a_kill_between_the_two_renames_is_recovered_on_load(tmp_path):
+    out = tmp_path / "model"
+    with ckpt.atomic_directory(out) as d:
+        ckpt.write_json(d / "config.json", {"format": "nextword", "format_version": 1, "kind": "x"})
+    parked = tmp_path / ".model.tmp-old-abc"
+    parked.mkdir()
+    out.rename(parked / "model")  # the state right after the first rename
+    assert ckpt.read_config(out)["kind"] == "x"
+    assert out.is_dir() and not (parked / "model").exists()
