@@ -447,8 +447,8 @@ class Corrector:
         log-probabilities over the readings considered. A word that autocorrect would leave
         alone comes back first, unchanged."""
         word = normalize(word if isinstance(word, str) else "").strip()
-        k = max(1, int(k))
-        if not word:
+        k = int(k)
+        if not word or k <= 0:
             return []
         if not _should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]

@@ -14,7 +14,15 @@ TINY_OPTIONS = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=
                     char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-torch.set_num_threads(1)  # tests share the 2 cores with each other and with benchmarks
+torch.set_num_threads(1)
+
+# Fuzz budgets: 1,000 examples per property in CI; scripts/fuzz.sh runs the "long" profile.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", max_examples=1000, **_FUZZ)
+settings.register_profile("long", max_examples=10_000, **_FUZZ)
+settings.load_profile(os.environ.get("NEXTWORD_FUZZ_PROFILE", "ci"))  # tests share the 2 cores with each other and with benchmarks
 warnings.filterwarnings("ignore", category=UserWarning, module="torch")
 
 

@@ -177,7 +177,8 @@ def test_long_words_and_foreign_scripts_come_back_unchanged(corrector):
 def test_non_string_input_returns_sensibly(corrector):
     assert corrector.autocorrect(None) == ""  # type: ignore[arg-type]
     assert corrector.correct(None) == []  # type: ignore[arg-type]
-    assert corrector.correct("teh", "", 0)[0].word == "the"  # k is at least 1
+    assert corrector.correct("teh", "", 0) == []  # at most k, as suggest()
+    assert corrector.correct("teh", "", 1)[0].word == "the"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,11 +1,12 @@
-"""Arbitrary Unicode never breaks the tokenizer or suggest() (hypothesis, 1,000 examples each)."""
+"""Arbitrary Unicode never breaks the tokenizer, suggest(), correct() or autocorrect().
 
-from hypothesis import HealthCheck, given, settings
+Examples per property come from the hypothesis profile in conftest.py (1,000 in CI)."""
+
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nextword.tokenizer import split_words
 
-FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 texts = st.one_of(
     st.text(max_size=200),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=60).map(lambda s: s * 20),
@@ -14,7 +15,6 @@ texts = st.one_of(
 )
 
 
-@FUZZ
 @given(text=texts)
 def test_tokenizer_never_raises_and_round_trips_the_words(tiny_model, text):
     tokens = split_words(text)
@@ -23,9 +23,21 @@ def test_tokenizer_never_raises_and_round_trips_the_words(tiny_model, text):
     assert len(ids) == len(tokens) and all(0 <= i < tiny_model.tokenizer.vocab_size for i in ids)
 
 
-@FUZZ
 @given(text=texts, k=st.integers(min_value=-2, max_value=8))
 def test_suggest_never_raises_and_returns_at_most_k(tiny_model, text, k):
     out = tiny_model.suggest(text, k)
     assert len(out) <= max(0, k)
     assert all(s.word and s.score <= 0 for s in out)
+
+
+@given(word=texts, context=texts, k=st.integers(min_value=-1, max_value=6))
+def test_correct_never_raises_and_returns_at_most_k(tiny_model, word, context, k):
+    out = tiny_model.correct(word, context, k)
+    assert len(out) <= max(0, k)
+
+
+@given(text=texts)
+def test_autocorrect_never_raises_and_keeps_the_whitespace(tiny_model, text):
+    fixed = tiny_model.autocorrect(text)
+    assert isinstance(fixed, str)
+    assert [c for c in fixed if c.isspace()] == [c for c in text if c.isspace()]
