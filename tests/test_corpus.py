@@ -60,3 +60,20 @@ def test_split_is_deterministic_by_whole_paragraphs_and_never_empty(tmp_path):
     tiny.documents = [("x", ["only one", "and two"])]
     t2, v2 = tiny.split(0.01)
     assert len(t2) == 1 and len(v2) == 1
+
+
+def test_symlink_loops_are_skipped_not_followed(tmp_path):
+    (tmp_path / "good.txt").write_text("Real text here.\n")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # a link to itself
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)  # a folder cycle
+    with pytest.warns(CorpusWarning, match="loop"):
+        corpus = read_corpus(tmp_path)
+    assert list(corpus.paragraphs()) == ["Real text here."]
+    assert any("loop" in s for s in corpus.skipped)
+
+
+def test_a_single_50_mb_line_is_read_as_one_paragraph(tmp_path):
+    (tmp_path / "big.txt").write_text(("word " * 10_000_000).strip())
+    corpus = read_corpus(tmp_path)
+    assert corpus.n_paragraphs == 1 and corpus.n_chars == 50_000_000 - 1
