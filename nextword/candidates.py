@@ -19,6 +19,18 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 
+def common_affixes(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix after it (they never overlap)."""
+    la, lb = len(a), len(b)
+    start = 0
+    while start < la and start < lb and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
+        end += 1
+    return start, end
+
+
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
     """Optimal-string-alignment distance (insert, delete, substitute, swap adjacent characters)
     between ``a`` and ``b``; any distance above ``limit`` comes back as ``limit + 1``."""
@@ -28,12 +40,7 @@ def osa_distance(a: str, b: str, limit: int = 2) -> int:
     if a == b:
         return 0
     # common ends cost nothing; trimming them keeps the table to the differing middle
-    start = 0
-    while start < la and start < lb and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
-        end += 1
+    start, end = common_affixes(a, b)
     a, b = a[start:la - end], b[start:lb - end]
     la, lb = len(a), len(b)
     if not la or not lb:

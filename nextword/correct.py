@@ -30,7 +30,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .candidates import DeleteIndex, osa_distance, split_candidates
+from .candidates import DeleteIndex, common_affixes, osa_distance, split_candidates
 from .errormodel import ErrorModel
 from .predict import Suggestion
 from .tokenizer import WordTokenizer, normalize, split_words
@@ -564,12 +564,7 @@ def _single_edit(a: str, b: str) -> bool:
     la, lb = len(a), len(b)
     if abs(la - lb) > 1 or a == b:
         return False
-    s = 0
-    while s < la and s < lb and a[s] == b[s]:
-        s += 1
-    e = 0
-    while e < la - s and e < lb - s and a[la - 1 - e] == b[lb - 1 - e]:
-        e += 1
+    s, e = common_affixes(a, b)
     ma, mb = la - s - e, lb - s - e
     return ma + mb <= 2 and (ma, mb) != (2, 0) and (ma, mb) != (0, 2) or (
         ma == mb == 2 and a[s] == b[s + 1] and a[s + 1] == b[s])

@@ -24,6 +24,8 @@ class TokenStream:
     read disjoint text and the union of their batches is the single-process batch.
     """
 
+    carry_state = True  # batch i+1 continues the text of batch i, so the trainer keeps the state
+
     def __init__(self, ids: np.ndarray, batch_size: int, bptt: int, shard: int = 0, n_shards: int = 1):
         if batch_size % n_shards:
             raise ValueError("batch_size must be a multiple of the number of processes")

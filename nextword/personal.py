@@ -365,7 +365,6 @@ def finetune_word_lm(model, ids: np.ndarray, seconds: float = 60.0,
         raise ValueError("too little typing history to fine-tune on (type a few sentences first)")
     lm = copy.deepcopy(model.word_lm)
     stream = TokenStream(ids, batch_size=batch_size, bptt=bptt)
-    stream.carry_state = True
     epochs = 3
     config = TrainConfig(epochs=epochs, lr=lr, max_seconds=seconds, checkpoint_every=1e9,
                          patience=epochs, device="cpu")

@@ -130,10 +130,8 @@ def _fit_lm(name: str, config: LMConfig, train_ids: np.ndarray, val_ids: np.ndar
     model = LanguageModel(config)
     rank, world = dist_info()  # under torchrun each rank reads its own columns of the stream
     train = TokenStream(train_ids, batch_size, bptt, shard=rank, n_shards=world)
-    train.carry_state = True
     val_batch = max(1, min(16, (len(val_ids) - 1) // (bptt + 1))) // world * world
     val = TokenStream(val_ids, max(world, val_batch), bptt, shard=rank, n_shards=world)
-    val.carry_state = True
     cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, seed=opts.seed, patience=opts.patience,
                       max_seconds=minutes * 60 if minutes else None,
                       checkpoint_every=opts.checkpoint_every, device=opts.device)

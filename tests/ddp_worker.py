@@ -25,9 +25,7 @@ def main(out: Path) -> None:
     torch.manual_seed(0)  # the same initial weights in every run (DDP also broadcasts rank 0)
     model = LanguageModel(LMConfig(vocab_size=50, dim=16, hidden_size=32, cutoffs=[20], dropout=0.0))
     train = TokenStream(ids, 8, 10, shard=rank, n_shards=world)
-    train.carry_state = True
     val = TokenStream(ids[:2000], 2, 10, shard=rank, n_shards=world)
-    val.carry_state = True
     cfg = TrainConfig(epochs=1, lr=3e-3, checkpoint_every=1e9)
     trainer = Trainer(model, train, val, cfg, out / "work", name="ddp",
                       on_step=lambda info: losses.append(info["loss"]))
