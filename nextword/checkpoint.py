@@ -14,7 +14,7 @@ import struct
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 from safetensors import safe_open
@@ -42,15 +42,17 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temp file + fsync + rename. The file gets ``mode``,
-    or the usual mode of a new file."""
+@contextlib.contextmanager
+def atomic_file(path: str | Path, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary file to write that appears at ``path`` only when the block ends without error
+    (temp file + fsync + rename), so ``path`` holds the old content or the new, never a torn
+    mix. The file gets ``mode``, or the usual mode of a new file."""
     path = Path(path)
     mode = _default_mode() if mode is None else mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
@@ -60,6 +62,12 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_file``)."""
+    with atomic_file(path, mode) as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str, mode: int | None = None) -> None:

@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--dim", type=int, default=256)
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--lr", type=float, default=3e-3)
+    t.add_argument("--bptt", type=int, default=35, help="tokens per truncated back-propagation window")
+    t.add_argument("--checkpoint-every", type=float, default=120.0, metavar="SECONDS",
+                   help="how often a resumable checkpoint is written")
     t.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: GPU if present)")
     t.add_argument("--no-progress", action="store_true")
 
@@ -90,7 +93,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = train(args.corpus, args.out, resume=args.resume, epochs=args.epochs, seed=args.seed,
                 max_minutes=args.minutes, char_minutes=args.char_minutes, vocab_size=args.vocab_size,
                 hidden_size=args.hidden_size, dim=args.dim, batch_size=args.batch_size, lr=args.lr,
-                device=args.device, progress=not args.no_progress)
+                bptt=args.bptt, checkpoint_every=args.checkpoint_every, device=args.device,
+                progress=not args.no_progress)
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun one summary line, from rank 0
+        return 0
     cfg = json.loads((Path(out) / "config.json").read_text())
     m = cfg["metrics"]
     print(f"wrote {out}: word val ppl {m['word_val_ppl']:.1f}, mixture val ppl {m['mixture_val_ppl']:.1f}, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -78,24 +78,34 @@ class WordTokenizer:
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
-    def build(cls, paragraphs: Sequence[str], vocab_size: int = 30_000, min_frequency: int = 2,
-              max_chars: int = 160) -> WordTokenizer:
-        """Train the word vocabulary (most frequent lower-cased tokens) and the case table."""
+    def build(cls, paragraphs: Iterable[str], vocab_size: int = 30_000, min_frequency: int = 2,
+              max_chars: int = 160, stats_every: int = 1) -> WordTokenizer:
+        """Train the word vocabulary (most frequent lower-cased tokens) and the case table.
+
+        ``paragraphs`` is read once and may be a stream. The case table and the character
+        vocabulary are counted on every ``stats_every``-th paragraph, which bounds their cost on
+        a huge corpus; the word counts always see everything (in Rust, in parallel).
+        """
         hf = _hf_tokenizer()
         trainer = trainers.WordLevelTrainer(
             vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIALS,
             show_progress=False,
         )
-        hf.train_from_iterator(paragraphs, trainer=trainer)
         surface: dict[str, Counter] = {}
         char_counts: Counter = Counter()
-        for para in paragraphs:
-            char_counts.update(para.lower())
-            prev = BOS
-            for tok in split_words(para):
-                if prev not in SENTENCE_END:  # mid-sentence spelling is the one users want
-                    surface.setdefault(tok.lower(), Counter())[tok] += 1
-                prev = tok
+
+        def counted() -> Iterator[str]:
+            for i, para in enumerate(paragraphs):
+                if i % stats_every == 0:
+                    char_counts.update(para.lower())
+                    prev = BOS
+                    for tok in split_words(para):
+                        if prev not in SENTENCE_END:  # mid-sentence spelling is the one users want
+                            surface.setdefault(tok.lower(), Counter())[tok] += 1
+                        prev = tok
+                yield para
+
+        hf.train_from_iterator(counted(), trainer=trainer)
         vocab = hf.get_vocab()
         case = {}
         for low, counts in surface.items():
@@ -115,22 +125,25 @@ class WordTokenizer:
     def encode(self, text: str) -> list[int]:
         return [self.token_id(t) for t in split_words(text)]
 
-    def encode_paragraphs(self, paragraphs: Iterable[str], batch: int = 2048) -> np.ndarray:
-        """Token ids of all paragraphs, each preceded by the boundary token (parallel, in Rust)."""
-        chunks: list[np.ndarray] = []
+    def encode_chunks(self, paragraphs: Iterable[str], batch: int = 2048) -> Iterator[np.ndarray]:
+        """Token ids of the paragraphs, each preceded by the boundary token, ``batch`` paragraphs
+        per array (encoded in parallel, in Rust); a stream in, a stream out."""
         buf: list[str] = []
-
-        def flush() -> None:
-            for enc in self.hf.encode_batch(buf, add_special_tokens=False):
-                chunks.append(np.array([self.bos_id, *enc.ids], dtype=np.int32))
-            buf.clear()
-
         for para in paragraphs:
             buf.append(para)
             if len(buf) >= batch:
-                flush()
+                yield self._encode_batch(buf)
+                buf = []
         if buf:
-            flush()
+            yield self._encode_batch(buf)
+
+    def _encode_batch(self, paragraphs: list[str]) -> np.ndarray:
+        encs = self.hf.encode_batch(paragraphs, add_special_tokens=False)
+        return np.concatenate([np.array([self.bos_id, *e.ids], dtype=np.int32) for e in encs])
+
+    def encode_paragraphs(self, paragraphs: Iterable[str]) -> np.ndarray:
+        """All token ids of the paragraphs in one array (see ``encode_chunks``)."""
+        chunks = list(self.encode_chunks(paragraphs))
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
 
     def encode_chars(self, text: str) -> list[int]:

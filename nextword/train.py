@@ -9,10 +9,10 @@ new one, and a killed run continues with ``resume=True``.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import shutil
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,17 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
-from .corpus import read_corpus
-from .data import TokenStream
+from .corpus import Corpus, read_corpus
+from .data import TokenFile, TokenStream
 from .errors import InputError
 from .model import LanguageModel, LMConfig
 from .ngram import KneserNey
-from .tokenizer import WordTokenizer
+from .tokenizer import CHAR_BOUNDARY, WordTokenizer
 from .trainer import TrainConfig, Trainer, dist_info, init_distributed, set_threads
 
 MODEL_KIND = "typing"
+STATS_CHARS = 20_000_000  # case table and character counts from about this many characters
+CHAR_TRAIN_CHARS, CHAR_VAL_CHARS = 6_000_000, 200_000  # the char LM's training / validation text
 
 
 @dataclass
@@ -52,6 +54,8 @@ class TypingTrainOptions:
     char_dim: int = 64
     char_hidden: int = 384
     ngram_order: int = 4
+    ngram_max_tokens: int = 8_000_000  # n-gram from an even sample of at most this many tokens
+    max_val_tokens: int = 1_000_000  # validation beyond this costs time and adds little
     val_fraction: float = 0.03
     patience: int = 2
     checkpoint_every: float = 120.0
@@ -67,13 +71,11 @@ class TypingTrainOptions:
         return cls(**kwargs)
 
 
-def _fingerprint(paragraphs: list[str], opts: TypingTrainOptions) -> str:
-    h = hashlib.sha256()
-    for key in ("vocab_size", "min_frequency", "val_fraction"):
+def _fingerprint(corpus: Corpus, opts: TypingTrainOptions) -> str:
+    """Changes when the corpus content or an option that shapes the token streams changes."""
+    h = hashlib.sha256(f"streams-v2;{corpus.fingerprint};".encode())
+    for key in ("vocab_size", "min_frequency", "val_fraction", "max_val_tokens"):
         h.update(f"{key}={getattr(opts, key)};".encode())
-    for p in paragraphs:
-        h.update(p.encode("utf-8"))
-        h.update(b"\n")
     return h.hexdigest()[:16]
 
 
@@ -92,35 +94,78 @@ def _progress(enabled: bool):
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[info]}"))
 
 
-def prepare(paragraphs: list[str], val: list[str], work: Path, opts: TypingTrainOptions
-            ) -> tuple[WordTokenizer, np.ndarray, np.ndarray]:
-    """Tokenizer and token-id streams, cached in ``work`` and reused when the corpus is unchanged."""
-    fp = _fingerprint(paragraphs + ["\x00"] + val, opts)
+@dataclass
+class Prepared:
+    """The tokenizer and token streams of a corpus, as training reads them."""
+
+    tok: WordTokenizer
+    train_ids: TokenFile  # on disk, read window by window
+    val_ids: np.ndarray  # at most max_val_tokens, in memory
+    chars: TokenFile
+    val_chars: np.ndarray
+    counts: dict[str, int]  # paragraphs on each side, for the model's config
+
+
+def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
+    """Tokenize the corpus once into token files in ``work``; a later run on the same corpus and
+    options reuses them. The corpus is streamed: memory does not grow with its size."""
+    fp = _fingerprint(corpus, opts)
     stamp = work / "prepared.json"
-    if stamp.exists() and json.loads(stamp.read_text()).get("fingerprint") == fp:
-        tok = WordTokenizer.load(work)
-        return tok, np.load(work / "train_ids.npy", mmap_mode="r"), np.load(work / "val_ids.npy")
-    tok = WordTokenizer.build(paragraphs, opts.vocab_size, opts.min_frequency)
-    train_ids = tok.encode_paragraphs(paragraphs)
-    val_ids = tok.encode_paragraphs(val)
-    work.mkdir(parents=True, exist_ok=True)
-    tok.save(work)
-    np.save(work / "train_ids.npy", train_ids.astype(np.int32))
-    np.save(work / "val_ids.npy", val_ids.astype(np.int32))
-    ckpt.write_json(stamp, {"fingerprint": fp})
-    return tok, np.load(work / "train_ids.npy", mmap_mode="r"), val_ids
+    if not (stamp.exists() and ckpt.read_json(stamp).get("fingerprint") == fp):
+        work.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        split = corpus.split(opts.val_fraction)
+        if not split.n_val:
+            raise InputError("the corpus is too small: it needs at least two paragraphs")
+        tok = WordTokenizer.build(split.train(), opts.vocab_size, opts.min_frequency,
+                                  stats_every=max(1, split.n_chars // STATS_CHARS))
+        tok.save(work)
+        TokenFile.write(work / "train.tokens", tok.encode_chunks(split.train()))
+        TokenFile.write(work / "val.tokens", tok.encode_chunks(split.val()))
+        char_every = max(1, split.n_chars // CHAR_TRAIN_CHARS)
+        TokenFile.write(work / "train.chars", char_stream(tok, split.train(), char_every, CHAR_TRAIN_CHARS))
+        TokenFile.write(work / "val.chars", char_stream(tok, split.val(), 1, CHAR_VAL_CHARS))
+        counts = {"train_paragraphs": split.n_train, "val_paragraphs": split.n_val}
+        ckpt.write_json(stamp, {"fingerprint": fp, **counts})
+    counts = {k: int(v) for k, v in ckpt.read_json(stamp).items() if k != "fingerprint"}
+    return Prepared(WordTokenizer.load(work), TokenFile(work / "train.tokens"),
+                    TokenFile(work / "val.tokens").read(0, opts.max_val_tokens),
+                    TokenFile(work / "train.chars"), np.asarray(TokenFile(work / "val.chars")), counts)
 
 
-def char_stream(tok: WordTokenizer, paragraphs: list[str], max_chars: int) -> np.ndarray:
-    """Lower-cased characters of the paragraphs (boundary char between them), at most max_chars,
-    taken evenly across the corpus so every kind of text is represented."""
-    step = max(1, int(sum(len(p) + 1 for p in paragraphs) / max_chars))
-    picked = paragraphs[::step] if step > 1 else paragraphs
-    ids = []
-    for p in picked:
-        ids.append(1)  # boundary
-        ids.extend(tok.encode_chars(p))
-    return np.asarray(ids[:max_chars], dtype=np.int32)
+def char_stream(tok: WordTokenizer, paragraphs: Iterable[str], every: int, max_chars: int
+                ) -> Iterator[np.ndarray]:
+    """Lower-cased character ids of every ``every``-th paragraph (a boundary before each), at
+    most ``max_chars``: a sample spread over the whole corpus, so every kind of text is in it."""
+    left = max_chars
+    for i, para in enumerate(paragraphs):
+        if i % every:
+            continue
+        ids = np.asarray([tok.char_ids[CHAR_BOUNDARY], *tok.encode_chars(para)], dtype=np.int32)[:left]
+        left -= len(ids)
+        yield ids
+        if left <= 0:
+            return
+
+
+def ngram_sample(ids: TokenFile, max_tokens: int, bos: int, pieces: int = 64) -> np.ndarray:
+    """At most ``max_tokens`` of the stream for the n-gram: all of it when it fits, else
+    ``pieces`` evenly spaced stretches (each opened with a boundary token, so no n-gram spans
+    two stretches). Bounds both the model's size on disk and the memory to count it."""
+    if len(ids) <= max_tokens:
+        return np.asarray(ids)
+    size = max_tokens // pieces
+    stride = len(ids) // pieces
+    return np.concatenate([np.concatenate([[bos], ids.read(i * stride, size - 1)]) for i in range(pieces)]
+                          ).astype(np.int32)
+
+
+def token_counts(ids: TokenFile, vocab_size: int) -> np.ndarray:
+    """How often each id occurs in the stream (read in chunks)."""
+    counts = np.zeros(vocab_size, dtype=np.int64)
+    for chunk in ids.chunks():
+        counts += np.bincount(chunk, minlength=vocab_size)
+    return counts
 
 
 def _fit_lm(name: str, config: LMConfig, train_ids: np.ndarray, val_ids: np.ndarray, work: Path,
@@ -164,17 +209,16 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     out = Path(out)
     started = time.time()
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
-    train_paras, val_paras = docs.split(opts.val_fraction)
-    if not val_paras:
-        raise InputError("the corpus is too small: it needs at least two paragraphs")
     work = out.parent / f"{out.name}.work"
     if rank == 0:  # rank 0 tokenizes; the others then find the prepared streams on disk
-        if not resume and work.exists():
-            shutil.rmtree(work)
-        tok, train_ids, val_ids = prepare(train_paras, val_paras, work, opts)
+        if not resume:  # a fresh run: old checkpoints go, token streams stay if still valid
+            for name in ("word", "char"):
+                shutil.rmtree(work / f"{name}-state", ignore_errors=True)
+        data = prepare(docs, work, opts)
     _barrier(world)
     if rank != 0:
-        tok, train_ids, val_ids = prepare(train_paras, val_paras, work, opts)
+        data = prepare(docs, work, opts)
+    tok, train_ids, val_ids = data.tok, data.train_ids, data.val_ids
     if len(train_ids) < 4 * opts.bptt:
         raise InputError(f"the corpus is too small to train on ({len(train_ids)} tokens)")
     batch = max(1, min(opts.batch_size, (len(train_ids) - 1) // (opts.bptt + 1)))
@@ -187,8 +231,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         word_cfg = LMConfig(tok.vocab_size, opts.dim, opts.hidden_size, opts.num_layers, opts.dropout)
         word_lm, word_summary = _fit_lm("word", word_cfg, train_ids, val_ids, work, opts,
                                         opts.max_minutes, resume, progress, batch, opts.bptt)
-        chars = char_stream(tok, train_paras, 6_000_000)
-        val_chars = char_stream(tok, val_paras, 200_000)
+        chars, val_chars = data.chars, data.val_chars
         char_cfg = LMConfig(len(tok.chars), opts.char_dim, opts.char_hidden, 1, opts.dropout, cutoffs=[])
         char_batch = max(1, min(64, (len(chars) - 1) // 101))
         char_lm, char_summary = _fit_lm("char", char_cfg, chars, val_chars, work, opts,
@@ -200,28 +243,30 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     if rank != 0:  # rank 0 alone writes the model directory
         _barrier(world)
         return out
-    ngram = KneserNey.build(np.asarray(train_ids), tok.vocab_size, opts.ngram_order)
+    ngram_ids = ngram_sample(train_ids, opts.ngram_max_tokens, tok.bos_id)
+    ngram = KneserNey.build(ngram_ids, tok.vocab_size, opts.ngram_order)
     weights, mixture_ppl = _tune_mixture(word_lm, ngram, val_ids)
-    unigram = np.bincount(np.asarray(train_ids), minlength=tok.vocab_size)
+    unigram = token_counts(train_ids, tok.vocab_size)
     config = {
         "format": "nextword", "format_version": ckpt.FORMAT_VERSION, "kind": MODEL_KIND,
         "word_lm": word_cfg.to_dict(), "char_lm": char_cfg.to_dict(),
         "ngram_order": opts.ngram_order, "mixture": weights,
         "options": {k: v for k, v in asdict(opts).items() if k != "progress"},
-        "corpus": {"files": len(docs.documents), "skipped": docs.skipped[:20],
-                   "train_paragraphs": len(train_paras), "val_paragraphs": len(val_paras),
-                   "train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)),
+        "corpus": {"files": len(docs.files), "skipped": docs.skipped[:20], **data.counts,
+                   "train_tokens": len(train_ids), "val_tokens": len(val_ids),
                    "vocab_size": tok.vocab_size,
                    "oov_rate_val": float(np.mean(np.asarray(val_ids) == tok.unk_id))},
         "metrics": {"word_val_loss": word_summary["best_val_loss"],
                     "word_val_ppl": math.exp(min(50, word_summary["best_val_loss"])),
                     "char_val_loss": char_summary["best_val_loss"],
+                    "word_steps": word_summary["steps"],
+                    "word_resumed_from_step": word_summary["resumed_from_step"],
                     "word_history": word_summary["history"], "char_history": char_summary["history"],
                     "mixture_val_ppl": mixture_ppl},
         "train_seconds": round(time.time() - started, 1),
         "seed": opts.seed,
     }
-    write_model_dir(out, tok, word_lm, char_lm, train_ids, unigram, config)
+    write_model_dir(out, tok, word_lm, char_lm, ngram_ids, unigram, config)
     _barrier(world)
     return out
 

@@ -114,6 +114,7 @@ class Trainer:
         self.bad_epochs = 0
         self.history: list[dict] = []
         self.state = None
+        self.resumed_from: int | None = None  # the step a resumed run continued from
         self.done = False
 
     # -- checkpoints --------------------------------------------------------------------------------
@@ -180,6 +181,7 @@ class Trainer:
         self.global_step, self.elapsed = meta["global_step"], meta["elapsed"]
         self.best_val = meta["best_val"] if meta["best_val"] is not None else math.inf
         self.bad_epochs, self.history, self.done = meta["bad_epochs"], meta["history"], meta["done"]
+        self.resumed_from = self.global_step
         return True
 
     def _barrier(self) -> None:
@@ -279,7 +281,7 @@ class Trainer:
                         f"ep {self.epoch + 1} loss {run_loss / run_n:.3f} {rate:,.0f} tok/s lr {lr:.1e}"))
                 if self.on_step is not None:
                     self.on_step({"step": self.global_step, "loss": loss, "epoch": self.epoch})
-                if time.monotonic() - last_ckpt > self.cfg.checkpoint_every:
+                if self._agree(time.monotonic() - last_ckpt > self.cfg.checkpoint_every):
                     self.save_checkpoint()
                     last_ckpt = time.monotonic()
                 if self._out_of_time():
@@ -312,6 +314,17 @@ class Trainer:
         self._load_best()
         return self.summary()
 
+    def _agree(self, want_checkpoint: bool) -> bool:
+        """Under DDP every rank must take its clock-based decisions at the same step: a
+        checkpoint is a collective, and the time budget sets the learning rate. The ranks share
+        the largest elapsed time and any rank's wish for a checkpoint (one tiny all-reduce)."""
+        if self.world == 1:
+            return want_checkpoint
+        t = torch.tensor([self.elapsed, float(want_checkpoint)], dtype=torch.float64, device=self.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        self.elapsed = float(t[0])
+        return bool(t[1])
+
     def _out_of_time(self) -> bool:
         return bool(self.cfg.max_seconds) and self.elapsed >= self.cfg.max_seconds
 
@@ -321,7 +334,7 @@ class Trainer:
 
     def summary(self) -> dict:
         return {"best_val_loss": self.best_val, "history": self.history, "steps": self.global_step,
-                "seconds": round(self.elapsed, 1)}
+                "seconds": round(self.elapsed, 1), "resumed_from_step": self.resumed_from}
 
 
 def set_threads() -> None:

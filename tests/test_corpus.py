@@ -1,6 +1,14 @@
+import os
+
 import pytest
 
-from nextword.corpus import CorpusWarning, expand_paths, read_corpus, split_paragraphs
+from nextword.corpus import (
+    CorpusWarning,
+    expand_paths,
+    file_paragraphs,
+    read_corpus,
+    split_paragraphs,
+)
 from nextword.errors import InputError
 
 
@@ -51,15 +59,51 @@ def test_missing_path_and_empty_corpus_are_input_errors(tmp_path):
 def test_split_is_deterministic_by_whole_paragraphs_and_never_empty(tmp_path):
     (tmp_path / "t.txt").write_text("\n".join(f"Paragraph number {i}." for i in range(500)))
     corpus = read_corpus(tmp_path)
-    a, b = corpus.split(0.1), corpus.split(0.1)
-    assert a == b
-    train, val = a
+    split = corpus.split(0.1)
+    train, val = list(split.train()), list(split.val())
+    assert (train, val) == (list(corpus.split(0.1).train()), list(corpus.split(0.1).val()))
     assert 20 < len(val) < 90 and len(train) + len(val) == 500
+    assert (split.n_train, split.n_val) == (len(train), len(val))
     assert not set(train) & set(val)
-    tiny = read_corpus(tmp_path / "t.txt")
-    tiny.documents = [("x", ["only one", "and two"])]
-    t2, v2 = tiny.split(0.01)
-    assert len(t2) == 1 and len(v2) == 1
+    (tmp_path / "t.txt").write_text("only one\nand two\n")
+    tiny = read_corpus(tmp_path).split(0.0001)
+    assert (tiny.n_train, tiny.n_val) == (1, 1)
+    assert list(tiny.train()) == ["only one"] and list(tiny.val()) == ["and two"]
+
+
+def test_streamed_paragraphs_match_whole_file_splitting_across_block_edges(tmp_path):
+    # blocks of 7 bytes cut through words, "\r\n" pairs, blank lines and UTF-8 sequences
+    prose = "Caf\u00e9 cr\u00e8me is\r\nwrapped here.\r\n\r\nSecond  para\u00a0\u00e9t\u00e9.\r\n \r\nThird."
+    lines = "one line\r\ntwo line\rthree \u00fc\nfour"
+    for text in (prose, lines):
+        path = tmp_path / "f.txt"
+        path.write_bytes(text.encode("utf-8"))
+        for size in (1, 2, 3, 7, 1 << 20):
+            assert list(file_paragraphs(path, "utf-8-sig", block_size=size)) == split_paragraphs(text)
+
+
+def test_utf16_is_streamed_across_block_edges(tmp_path):
+    text = "h\u00e9llo w\u00f6rld\n\nsecond \U0001f600 para"
+    (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))
+    assert list(file_paragraphs(tmp_path / "u16.txt", "utf-16", block_size=3)) == split_paragraphs(text)
+
+
+def test_a_bad_byte_late_in_a_file_skips_the_whole_file(tmp_path):
+    (tmp_path / "good.txt").write_text("Fine text.\n")
+    (tmp_path / "late.txt").write_bytes(b"valid start\n" * 1000 + b"caf\xe9\n")
+    with pytest.warns(CorpusWarning, match="late.txt"):
+        corpus = read_corpus(tmp_path)
+    assert list(corpus.paragraphs()) == ["Fine text."]
+
+
+def test_fingerprint_follows_content_not_file_times(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Some text.\n")
+    before = read_corpus(tmp_path).fingerprint
+    os.utime(path, (1, 1))
+    assert read_corpus(tmp_path).fingerprint == before
+    path.write_text("Other text.\n")
+    assert read_corpus(tmp_path).fingerprint != before
 
 
 def test_symlink_loops_are_skipped_not_followed(tmp_path):

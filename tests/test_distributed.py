@@ -2,9 +2,11 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -41,3 +43,38 @@ def test_two_processes_keep_identical_parameters_and_match_one_process(tmp_path)
     ddp_loss = np.mean([r["losses"] for r in ranks], axis=0)
     assert np.allclose(ddp_loss, single["losses"], rtol=1e-4, atol=1e-5)
     assert np.allclose(ranks[0]["params"], single["params"], rtol=1e-3, atol=1e-5)
+
+
+def test_a_killed_two_process_training_resumes_to_completion(tiny_corpus, tmp_path):
+    """torchrun -m nextword train, SIGKILLed (every process) after a checkpoint, then --resume."""
+    out = tmp_path / "model"
+    env = dict(os.environ, PYTHONPATH=str(WORKER.parent.parent), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node=2",
+           "--master-addr=127.0.0.1", f"--master-port={free_port()}",
+           "-m", "nextword", "train", str(tiny_corpus), "--out", str(out), "--epochs", "4",
+           "--vocab-size", "2000", "--dim", "32", "--hidden-size", "64", "--batch-size", "16",
+           "--bptt", "20", "--char-minutes", "0.05", "--checkpoint-every", "1", "--no-progress"]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state = tmp_path / "model.work" / "word-state" / "trainer.json"
+    deadline = time.time() + 180
+    while time.time() < deadline and not state.exists():
+        time.sleep(0.2)
+    assert state.exists(), "no checkpoint was written"
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)  # the launcher and both ranks at once
+    proc.wait()
+    assert not (out / "config.json").exists()
+    killed_at = json.loads(state.read_text())["global_step"]
+    assert killed_at > 0 and json.loads(state.read_text())["world"] == 2
+
+    cmd[cmd.index(next(a for a in cmd if a.startswith("--master-port")))] = f"--master-port={free_port()}"
+    done = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("wrote ") == 1  # rank 0 alone reports
+    metrics = json.loads((out / "config.json").read_text())["metrics"]
+    assert metrics["word_resumed_from_step"] >= killed_at
+    assert [h["epoch"] for h in metrics["word_history"]][:1] == [1]
+    import nextword
+
+    assert len(nextword.load(out).suggest("the ", 3)) == 3

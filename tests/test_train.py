@@ -6,7 +6,9 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
+import torch
 
 import nextword
 from nextword.errors import InputError
@@ -69,3 +71,40 @@ def test_killed_training_resumes_and_finishes(tiny_corpus, tmp_path):
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["metrics"]["word_history"][0]["epoch"] == 1
     assert nextword.load(out).suggest("the ", 3)
+
+
+def test_tokenizing_is_skipped_when_the_corpus_and_options_are_unchanged(tiny_corpus, tmp_path):
+    from nextword.corpus import read_corpus
+    from nextword.train import TypingTrainOptions, prepare
+
+    opts = TypingTrainOptions(vocab_size=500)
+    first = prepare(read_corpus(tiny_corpus), tmp_path, opts)
+    written = (tmp_path / "train.tokens").stat().st_mtime_ns
+    again = prepare(read_corpus(tiny_corpus), tmp_path, opts)
+    assert (tmp_path / "train.tokens").stat().st_mtime_ns == written
+    assert np.array_equal(np.asarray(first.train_ids), np.asarray(again.train_ids))
+    prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions(vocab_size=400))
+    assert (tmp_path / "train.tokens").stat().st_mtime_ns != written  # another vocabulary
+    written = (tmp_path / "train.tokens").stat().st_mtime_ns
+    corpus = tmp_path / "changed"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((tiny_corpus / "tiny.txt").read_text().rstrip() + "\nOne more line.\n")
+    changed = prepare(read_corpus(corpus), tmp_path, TypingTrainOptions(vocab_size=400))
+    assert (tmp_path / "train.tokens").stat().st_mtime_ns != written
+    assert changed.counts["train_paragraphs"] + changed.counts["val_paragraphs"] == \
+        first.counts["train_paragraphs"] + first.counts["val_paragraphs"] + 1
+
+
+def test_token_streams_are_read_from_disk_not_held_in_memory(tiny_corpus, tmp_path):
+    from nextword.corpus import read_corpus
+    from nextword.data import TokenFile, TokenStream
+    from nextword.train import TypingTrainOptions, prepare
+
+    data = prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions(vocab_size=500))
+    assert isinstance(data.train_ids, TokenFile)
+    whole = np.asarray(data.train_ids)
+    from_disk = TokenStream(data.train_ids, 4, 10)
+    in_memory = TokenStream(whole, 4, 10)
+    for i in (0, 1, len(from_disk) - 1):
+        for a, b in zip(from_disk.batch(i), in_memory.batch(i), strict=True):
+            assert torch.equal(a, b)
