@@ -100,7 +100,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     cfg = json.loads((Path(out) / "config.json").read_text())
     m = cfg["metrics"]
     print(f"wrote {out}: word val ppl {m['word_val_ppl']:.1f}, mixture val ppl {m['mixture_val_ppl']:.1f}, "
-          f"{cfg['train_seconds'] / 60:.1f} min")
+          f"{m['word_tokens_per_s']:,.0f} training tokens/s, {cfg['train_seconds'] / 60:.1f} min")
     return 0
 
 

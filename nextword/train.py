@@ -260,6 +260,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
                     "word_val_ppl": math.exp(min(50, word_summary["best_val_loss"])),
                     "char_val_loss": char_summary["best_val_loss"],
                     "word_steps": word_summary["steps"],
+                    "word_tokens_per_s": round(word_summary["tokens_per_s"], 1),
                     "word_resumed_from_step": word_summary["resumed_from_step"],
                     "word_history": word_summary["history"], "char_history": char_summary["history"],
                     "mixture_val_ppl": mixture_ppl},

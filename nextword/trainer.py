@@ -115,6 +115,7 @@ class Trainer:
         self.history: list[dict] = []
         self.state = None
         self.resumed_from: int | None = None  # the step a resumed run continued from
+        self.tokens = 0  # training tokens seen by all ranks together
         self.done = False
 
     # -- checkpoints --------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ class Trainer:
                 ckpt.save_tensors(tmp / "extra.safetensors", extra)
                 ckpt.write_json(tmp / "trainer.json", {
                     "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
-                    "global_step": self.global_step, "elapsed": self.elapsed,
+                    "global_step": self.global_step, "elapsed": self.elapsed, "tokens": self.tokens,
                     "best_val": self.best_val if math.isfinite(self.best_val) else None,
                     "bad_epochs": self.bad_epochs, "history": self.history, "done": self.done,
                     "optimizer": opt_meta, "config": asdict(self.cfg), "world": self.world,
@@ -179,6 +180,7 @@ class Trainer:
             self.state = (extra["state_h"][:, rows].to(self.device), extra["state_c"][:, rows].to(self.device))
         self.epoch, self.step_in_epoch = meta["epoch"], meta["step_in_epoch"]
         self.global_step, self.elapsed = meta["global_step"], meta["elapsed"]
+        self.tokens = meta.get("tokens", 0)
         self.best_val = meta["best_val"] if meta["best_val"] is not None else math.inf
         self.bad_epochs, self.history, self.done = meta["bad_epochs"], meta["history"], meta["done"]
         self.resumed_from = self.global_step
@@ -275,6 +277,7 @@ class Trainer:
                 self.elapsed += time.monotonic() - t0
                 run_loss, run_n = run_loss + loss * n, run_n + n
                 tokens_seen += n * self.world
+                self.tokens += n * self.world
                 if task is not None:
                     rate = tokens_seen / max(1e-9, time.monotonic() - t_rate)
                     self.progress.update(task, advance=1, info=(
@@ -334,7 +337,8 @@ class Trainer:
 
     def summary(self) -> dict:
         return {"best_val_loss": self.best_val, "history": self.history, "steps": self.global_step,
-                "seconds": round(self.elapsed, 1), "resumed_from_step": self.resumed_from}
+                "seconds": round(self.elapsed, 1), "resumed_from_step": self.resumed_from,
+                "tokens_per_s": self.tokens / self.elapsed if self.elapsed else 0.0}
 
 
 def set_threads() -> None:

@@ -23,12 +23,14 @@ def test_training_lowers_the_validation_loss(tiny_model_dir):
     assert math.isfinite(cfg["metrics"]["mixture_val_ppl"])
 
 
-def test_model_directory_holds_config_weights_tokenizer_and_metadata(tiny_model_dir):
+def test_model_directory_holds_config_weights_tokenizer_metadata_and_training_speed(tiny_model_dir):
     names = {p.name for p in tiny_model_dir.iterdir()}
     assert {"config.json", "weights.safetensors", "tokenizer.json", "vocab.json", "ngram.safetensors"} <= names
     cfg = json.loads((tiny_model_dir / "config.json").read_text())
     assert cfg["format_version"] == 1 and cfg["kind"] == "typing"
     assert cfg["corpus"]["train_tokens"] > 0 and "word_val_loss" in cfg["metrics"]
+    m = cfg["metrics"]
+    assert m["word_tokens_per_s"] > 0 and m["word_steps"] > 0 and m["word_resumed_from_step"] is None
     assert not any(p.suffix in (".pt", ".pkl", ".bin") for p in tiny_model_dir.iterdir())
 
 
