@@ -22,23 +22,14 @@ import numpy as np
 import torch
 
 from .predict import TypingModel
-from .tokenizer import is_word, split_words
-
-_LINES = re.compile(r"\n\s*")
+from .tokenizer import BOS, is_word, split_words
 
 
 def tokens_of(model: TypingModel, text: str) -> tuple[list[int], list[str]]:
     """(ids, surface tokens) of ``text`` the way ``suggest`` sees it, boundary token first."""
-    tok = model.tokenizer
-    ids, surf = [tok.bos_id], ["<s>"]
-    for i, line in enumerate(_LINES.split(text)):
-        if i and ids[-1] != tok.bos_id:
-            ids.append(tok.bos_id)
-            surf.append("<s>")
-        for t in split_words(line):
-            ids.append(tok.token_id(t))
-            surf.append(t)
-    return ids, surf
+    bos = model.tokenizer.bos_id
+    ids, surface = model.tokenizer.encode_lines(text, bos)
+    return [bos, *ids], [BOS, *surface]
 
 
 def _lstm_rows(model: TypingModel, ids: list[int], chunk: int = 128) -> Iterator[np.ndarray | None]:

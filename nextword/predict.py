@@ -27,13 +27,12 @@ import torch
 from . import checkpoint as ckpt
 from .model import LanguageModel, LMConfig, State
 from .ngram import KneserNey
-from .tokenizer import SENTENCE_END, WordTokenizer, split_words
+from .tokenizer import SENTENCE_END, WordTokenizer
 
 CACHE_WINDOW = 400  # recent tokens the document cache remembers
 SNAPSHOT = 32       # LSTM state snapshot interval, in tokens
 _PARTIAL = re.compile(r"\w[\w']*$")
 _WS = re.compile(r"\s")
-_NEWLINES = re.compile(r"\n\s*")
 
 Kind = Literal["next", "completion", "correction"]
 
@@ -174,13 +173,7 @@ class TypingModel:
     # -- context --------------------------------------------------------------------------------
     def _encode(self, text: str, prev: int) -> list[int]:
         """Token ids of ``text``; every line break starts a paragraph (the boundary token)."""
-        out: list[int] = []
-        bos = self.tokenizer.bos_id
-        for i, line in enumerate(_NEWLINES.split(text)):
-            if i and (out[-1] if out else prev) != bos:
-                out.append(bos)
-            out.extend(self.tokenizer.token_id(t) for t in split_words(line))
-        return out
+        return self.tokenizer.encode_lines(text, prev)[0]
 
     def _context(self, text: str) -> tuple[list[int], int]:
         """Token ids of ``text`` (all tokens complete), and how many leading ids are unchanged

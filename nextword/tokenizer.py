@@ -25,6 +25,7 @@ SPECIALS = [UNK, BOS]
 WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
 _WORD_RE = re.compile(WORD_PATTERN)
 _IS_WORD = re.compile(r"\w")
+_NEWLINES = re.compile(r"\n\s*")
 SENTENCE_END = {".", "!", "?", BOS}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 CHAR_UNK, CHAR_BOUNDARY = "\x00", "\n"  # unknown character; paragraph boundary in the char stream
@@ -124,6 +125,24 @@ class WordTokenizer:
 
     def encode(self, text: str) -> list[int]:
         return [self.token_id(t) for t in split_words(text)]
+
+    def encode_lines(self, text: str, prev: int | None = None) -> tuple[list[int], list[str]]:
+        """Token ids and surface tokens of ``text`` as every model reads typed text: each line
+        break starts a paragraph (the boundary token, never twice in a row; ``prev`` is the id
+        just before ``text``)."""
+        ids: list[int] = []
+        surface: list[str] = []
+        last = prev
+        for i, line in enumerate(_NEWLINES.split(text)):
+            if i and last != self.bos_id:
+                ids.append(self.bos_id)
+                surface.append(BOS)
+                last = self.bos_id
+            for token in split_words(line):
+                last = self.token_id(token)
+                ids.append(last)
+                surface.append(token)
+        return ids, surface
 
     def encode_chunks(self, paragraphs: Iterable[str], batch: int = 2048) -> Iterator[np.ndarray]:
         """Token ids of the paragraphs, each preceded by the boundary token, ``batch`` paragraphs
