@@ -192,6 +192,11 @@ def make_series(values: np.ndarray, columns: list[str] | None = None, target: in
     if dates is not None:
         _check_dates(dates, source)
         freq = infer_frequency(dates)
+        gaps = date_gaps(dates, freq)
+        if gaps:
+            first = format_date(dates[gaps[0][0]], freq)
+            warnings.append(f"dates: {sum(n for _, n in gaps)} missing step(s) in {len(gaps)} "
+                            f"gap(s), the first after {first}; rows are used as consecutive steps")
     arr = arr.copy()
     for j, name in enumerate(columns):
         missing = np.isnan(arr[:, j])
@@ -219,12 +224,23 @@ def _target_index(target: int | str, columns: list[str], source: str) -> int:
 
 
 def _check_dates(dates: list[datetime], source: str) -> None:
+    """Dates must increase strictly; the error names the row as a CSV line (header = line 1)."""
     for i in range(1, len(dates)):
         if dates[i] == dates[i - 1]:
-            raise InputError(f"{source}: duplicate date {dates[i].date().isoformat()} (row {i + 1})")
+            raise InputError(f"{source} line {i + 2}: duplicate date {format_date(dates[i], None)}")
         if dates[i] < dates[i - 1]:
-            raise InputError(f"{source}: dates are not in increasing order at row {i + 1} "
-                             f"({dates[i - 1].isoformat()} then {dates[i].isoformat()})")
+            raise InputError(f"{source} line {i + 2}: dates are not in increasing order "
+                             f"({format_date(dates[i - 1], None)} then {format_date(dates[i], None)})")
+
+
+def date_gaps(dates: list[datetime], freq: str | None) -> list[tuple[int, int]]:
+    """Where rows are missing at a regular frequency: (row before the gap, steps missing).
+    Business days have none (holidays are not gaps); irregular dates (``freq`` None) neither."""
+    if freq is None or freq == "B":
+        return []
+    step = FREQUENCIES[freq][0]
+    days = np.diff([d.timestamp() for d in dates]) / 86400.0
+    return [(i, int(round(g / step)) - 1) for i, g in enumerate(days) if g > 1.5 * step]
 
 
 def interpolate(x: np.ndarray) -> np.ndarray:

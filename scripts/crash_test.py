@@ -10,6 +10,10 @@
 * training: a tiny training run is killed at a random moment, then ``resume=True`` must finish
   and write a loadable model.
 Prints one line per kind with the number of losses (the goal is 0).
+
+Every child first imports nextword (about 2 s: torch), then creates a "ready" file; the random
+kill delay starts from there, so kills land in the work and not in the imports. A training kill
+counts only when the run was still going; a run that had already finished is retried.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ SAVE_CHILD = """
 import sys, itertools
 from nextword.checkpoint import atomic_write_text
 path = sys.argv[1]
+open(sys.argv[-1], "w").close()  # ready: imports done
 for i in itertools.count():
     atomic_write_text(path, f"version {i}\\n" + "x" * 200_000 + f"\\nend {i}\\n")
 """
@@ -41,6 +46,7 @@ import shutil, sys, itertools
 from pathlib import Path
 from nextword.checkpoint import atomic_directory
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
+open(sys.argv[-1], "w").close()  # ready: imports done
 for i in itertools.count():
     with atomic_directory(out) as tmp:
         for f in src.iterdir():
@@ -48,23 +54,40 @@ for i in itertools.count():
 """
 
 
-def _run_and_kill(code: str, args: list[str], low: float, high: float) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], env=env)
-    time.sleep(random.uniform(low, high))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
+
+
+def _run_and_kill(code: str, args: list[str], low: float, high: float) -> tuple[bool, float]:
+    """Start ``code`` (which creates the ready file named by its last argument once its imports
+    are done), SIGKILL it a random ``low``..``high`` seconds after it is ready. Returns whether
+    it was still running when killed, and how long it had been ready."""
+    with tempfile.TemporaryDirectory(prefix="ready-") as tmp:
+        ready = Path(tmp) / "ready"
+        proc = subprocess.Popen([sys.executable, "-c", code, *args, str(ready)], env=_env())
+        while not ready.exists() and proc.poll() is None:
+            time.sleep(0.01)
+        if not ready.exists():
+            raise RuntimeError(f"child exited with {proc.returncode} before it was ready")
+        start = time.monotonic()
+        time.sleep(random.uniform(low, high))
+        alive = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return alive, time.monotonic() - start
 
 
 def crash_saves(work: Path, kills: int) -> int:
     doc = work / "doc.txt"
     doc.write_text("version -1\n" + "x" * 200_000 + "\nend -1\n")
-    lost = 0
+    lost = writes = 0
     for _ in range(kills):
-        _run_and_kill(SAVE_CHILD, [str(doc)], 0.3, 1.5)
+        _run_and_kill(SAVE_CHILD, [str(doc)], 0.05, 1.0)
         lines = doc.read_text().split("\n")
         ok = lines[0].startswith("version ") and lines[-2] == "end " + lines[0].split()[1]
         lost += not ok
+        writes += int(lines[0].split()[1]) + 1 if ok else 0
+    print(f"  {writes:,} complete replacements between the kills", flush=True)
     return lost
 
 
@@ -75,7 +98,7 @@ def crash_model_writes(work: Path, model: Path, kills: int) -> int:
     shutil.copytree(model, out)
     lost = 0
     for _ in range(kills):
-        _run_and_kill(MODEL_CHILD, [str(model), str(out)], 0.3, 2.0)
+        _run_and_kill(MODEL_CHILD, [str(model), str(out)], 0.05, 1.0)
         try:
             nextword.load(out).suggest("the ", 3)
         except Exception as exc:  # noqa: BLE001 - any failure to load is a loss
@@ -84,18 +107,35 @@ def crash_model_writes(work: Path, model: Path, kills: int) -> int:
     return lost
 
 
+TRAIN_CHILD = """
+import sys
+import nextword
+open(sys.argv[-1], "w").close()  # ready: imports done
+nextword.train(sys.argv[1], sys.argv[2], resume=True, **OPTIONS)
+"""
+
+
 def crash_training(work: Path, corpus: Path, kills: int) -> int:
+    """Kill training runs at random moments of the run, resume each, count unusable models."""
     import nextword
     from tests.conftest import TINY_OPTIONS
 
-    lost = 0
     opts = dict(TINY_OPTIONS, checkpoint_every=1.0, epochs=3)
-    for k in range(kills):
+    code = TRAIN_CHILD.replace("OPTIONS", repr(opts))
+    # how long an uninterrupted run lasts after the imports: kills are drawn inside it
+    duration = _timed_run(code, [str(corpus), str(work / "timing")])
+    print(f"  an uninterrupted run trains for {duration:.1f} s after its imports", flush=True)
+    lost = missed = k = 0
+    while k < kills:
         out = work / f"train{k}"
-        code = (f"import nextword; nextword.train({str(corpus)!r}, {str(out)!r}, resume=True, **{opts!r})")
-        _run_and_kill(code, [], 3.0, 25.0)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        alive, _ = _run_and_kill(code, [str(corpus), str(out)], 0.05, 0.95 * duration)
+        if not alive:  # it had finished: not a kill, draw again
+            missed += 1
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(work / f"train{k}.work", ignore_errors=True)
+            continue
+        done = subprocess.run([sys.executable, "-c", code, str(corpus), str(out),
+                               str(work / "ready-resume")], env=_env(), capture_output=True, text=True)
         try:
             assert done.returncode == 0, done.stderr[-300:]
             nextword.load(out).suggest("the ", 3)
@@ -104,7 +144,22 @@ def crash_training(work: Path, corpus: Path, kills: int) -> int:
             lost += 1
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / f"train{k}.work", ignore_errors=True)
+        k += 1
+    print(f"  {missed} draws fell after the run had finished and were drawn again", flush=True)
     return lost
+
+
+def _timed_run(code: str, args: list[str]) -> float:
+    """Run ``code`` to the end; seconds from ready to exit (it must succeed)."""
+    with tempfile.TemporaryDirectory(prefix="ready-") as tmp:
+        ready = Path(tmp) / "ready"
+        proc = subprocess.Popen([sys.executable, "-c", code, *args, str(ready)], env=_env())
+        while not ready.exists() and proc.poll() is None:
+            time.sleep(0.01)
+        start = time.monotonic()
+        if proc.wait() != 0:
+            raise RuntimeError("the uninterrupted training run failed")
+        return time.monotonic() - start
 
 
 def main() -> None:
