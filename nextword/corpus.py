@@ -120,9 +120,15 @@ class CorpusSplit:
         return self._side(True)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named directly, found under folders (recursively, sorted) or matched by globs."""
+def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None = None) -> list[Path]:
+    """Files named directly, found under folders (recursively, sorted) or matched by globs.
+    Folders that cannot be listed are noted in ``skipped`` (with the reason) when it is given."""
     files: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        if skipped is not None:
+            skipped.append(f"{exc.filename}: unreadable folder ({exc.strerror or exc})")
+
     for raw in paths:
         text = str(raw)
         matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
@@ -131,7 +137,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         for m in matches:
             p = Path(m)
             if p.is_dir():
-                for root, dirs, names in os.walk(p, followlinks=False):
+                for root, dirs, names in os.walk(p, onerror=unreadable, followlinks=False):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
             elif p.exists():
@@ -237,7 +243,7 @@ def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpu
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     corpus = Corpus()
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, corpus.skipped):
         checked = check_file(path)
         if isinstance(checked, str):
             corpus.skipped.append(f"{path}: {checked}")

@@ -187,8 +187,6 @@ def test_train_on_only_unreadable_text_exits_2_with_one_line(run_unprivileged, w
     assert not out.exists() and not list(work.glob(".model*"))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: os.walk in expand_paths drops an unreadable "
-                   "subfolder silently; corpus.py is being rewritten for streaming, fix it there")
 def test_an_unreadable_subfolder_is_skipped_with_a_warning(run_unprivileged, work):
     folder = work / "corpus"
     (folder / "private").mkdir(parents=True)
@@ -201,3 +199,13 @@ def test_an_unreadable_subfolder_is_skipped_with_a_warning(run_unprivileged, wor
     assert result["paragraphs"] == ["Readable text."]
     assert [w[0] for w in result["warnings"]] == ["CorpusWarning"]
     assert "private" in result["warnings"][0][1]
+
+
+def test_an_unreadable_corpus_folder_is_an_input_error_saying_why(run_unprivileged, work):
+    folder = work / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Private words.\n")
+    folder.chmod(0o000)
+    result = read_corpus_unprivileged(run_unprivileged, folder)
+    assert result["error"] == (f"the corpus has no readable text (skipped: {folder}: unreadable "
+                               "folder (Permission denied))")
