@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
@@ -210,14 +211,16 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     started = time.time()
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
     work = out.parent / f"{out.name}.work"
-    if rank == 0:  # rank 0 tokenizes; the others then find the prepared streams on disk
-        if not resume:  # a fresh run: old checkpoints go, token streams stay if still valid
-            for name in ("word", "char"):
-                shutil.rmtree(work / f"{name}-state", ignore_errors=True)
-        data = prepare(docs, work, opts)
-    _barrier(world)
-    if rank != 0:
-        data = prepare(docs, work, opts)
+    if rank == 0 and not resume:  # a fresh run: old checkpoints go, token streams stay if valid
+        for name in ("word", "char"):
+            shutil.rmtree(work / f"{name}-state", ignore_errors=True)
+    # Rank 0 tokenizes first; then the first rank of every other machine, which finds the streams
+    # ready on a shared filesystem or else makes its own (deterministic) copy; then the rest load.
+    local = int(os.environ.get("LOCAL_RANK", rank))
+    for turn in (rank == 0, rank != 0 and local == 0, local != 0):
+        if turn:
+            data = prepare(docs, work, opts)
+        _barrier(world)
     tok, train_ids, val_ids = data.tok, data.train_ids, data.val_ids
     if len(train_ids) < 4 * opts.bptt:
         raise InputError(f"the corpus is too small to train on ({len(train_ids)} tokens)")
