@@ -149,6 +149,11 @@ class DeleteIndex:
         keep = bound <= limit
         return rows[keep], bound[keep].astype(np.int64)
 
+    def bag_diff(self, typed: str, rows: np.ndarray) -> np.ndarray:
+        """Letter counts (a-z, apostrophe, other) of the words at ``rows`` minus those of
+        ``typed``: positive where a word has letters the typed string lacks."""
+        return self._bags[rows].astype(np.int64) - _bag(typed)
+
     def lookup(self, typed: str, max_distance: int | None = None) -> list[tuple[str, int, int]]:
         """``(word, id, distance)`` for every indexed word within ``max_distance`` of ``typed``
         (the typed string itself included, at distance 0), nearest first."""

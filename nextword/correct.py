@@ -19,10 +19,11 @@ punctuation around each word.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,7 @@ import numpy as np
 
 from .candidates import DeleteIndex, common_affixes, osa_distance, split_candidates
 from .errormodel import ErrorModel
-from .predict import Suggestion
+from .predict import CACHE_WINDOW, ParagraphRun, Suggestion
 from .tokenizer import WordTokenizer, normalize, split_words
 
 
@@ -79,6 +80,8 @@ class CorrectorParams:
     max_two_edit: int = 150  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
 
+
+_SPELLING_CACHE = 200_000  # spellings kept (a few MB)
 
 # -- tokens that are never touched ----------------------------------------------------------------
 
@@ -177,6 +180,18 @@ class _LogView:
         return np.log(np.maximum(self.probs[ids], 1e-12))
 
 
+class _ScoreView:
+    """The same over a model that computes probabilities only for the ids asked about
+    (``nextword.predict.NextWordScores``): no 30,000-word distribution is built at all."""
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def __getitem__(self, ids):
+        logp = np.log(np.maximum(self.scores.probs(ids), 1e-12))
+        return logp if np.ndim(ids) else logp[0]
+
+
 @dataclass(frozen=True)
 class _Cands:
     """Context-free part of a typed word's hypotheses (cached per spelling)."""
@@ -187,6 +202,7 @@ class _Cands:
     limit: int  # the edit distance allowed for this word
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
+    two_edit_ceiling: np.ndarray  # the most log P(typed | word) can be if it takes two edits
     regular: int  # for an unknown word regularly formed from known ones, the id of the known
     # word it stands for (``promis'd`` -> promised, ``richard's`` -> richard); else -1
 
@@ -204,6 +220,8 @@ class Corrector:
         keep = [i for i, w in enumerate(words)
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
         self.index = DeleteIndex([words[i] for i in keep], keep)
+        typed_in, lost = self.errors.letter_bounds()
+        self._typed_in, self._lost = np.array(typed_in), np.array(lost)
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
         self.unigram = uni
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
@@ -211,6 +229,10 @@ class Corrector:
         raw = np.asarray(model.unigram, dtype=np.float64)[: len(words)]
         self.free_prior = self.log_unigram.copy()
         self.free_prior[self.tok.unk_id] = math.log((raw[self.tok.unk_id] + 0.5) / (raw.sum() + 1.0))
+        # a model that scores chosen words only (TypingModel) is asked for those alone
+        make_scorer = getattr(model, "candidate_scorer", None)
+        self._scorer = make_scorer() if make_scorer is not None else None
+        self._spelled: dict[str, float] = {}  # char-model log P of unknown spellings
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self._reset_caches()
@@ -243,8 +265,9 @@ class Corrector:
         words = [self.index.words[r] for r in rows.tolist()]
         if typed_id >= 0:
             other = ids != typed_id
-            ids, min_edits = ids[other], min_edits[other]
+            ids, min_edits, rows = ids[other], min_edits[other], rows[other]
             words = [w for w, o in zip(words, other.tolist(), strict=True) if o]
+        two_edit_ceiling = self._channel_ceiling(typed, rows, np.maximum(min_edits, 2))
         splits = []
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
@@ -257,7 +280,21 @@ class Corrector:
         if form is not None and (form[1] == "clitic" or not any(
                 w != form[0] and _single_edit(typed, w) for w in words)):
             regular = self.tok.ids[form[0]]
-        return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
+        return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, regular)
+
+    def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
+        """An upper bound on log P(typed | word) for the index words at ``rows``, each at least
+        ``edits`` edits away: every letter typed but not in the word was typed by an edit of
+        its own (at best its likeliest insertion or substitution), every letter of the word
+        missing from the typed string was lost by one, and any other edit is at best the
+        likeliest there is. Far tighter than ``edits`` times the likeliest edit, so most
+        two-edit candidates are ruled out without aligning them."""
+        diff = self.index.bag_diff(typed, rows)
+        extra, missing = np.clip(-diff, 0, None), np.clip(diff, 0, None)
+        best = self.errors.max_edit_logp
+        by_extra = extra @ self._typed_in + np.maximum(edits - extra.sum(1), 0) * best
+        by_missing = missing @ self._lost + np.maximum(edits - missing.sum(1), 0) * best
+        return np.minimum(by_extra, by_missing)
 
     def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
         """Edit distance (``limit + 1`` when beyond it) and log P(typed | word)."""
@@ -304,9 +341,12 @@ class Corrector:
             elif c.limit >= 2:
                 deferred.append((float(pri[i] + max(2, c.min_edits[i]) * per_edit), i))
         deferred.sort(reverse=True)
+        two_edit = pri + p.channel_weight * c.two_edit_ceiling + 2 * p.edit_cost
         for top, i in deferred[: p.max_two_edit]:
             if top < floor:
                 break
+            if two_edit[i] < floor:  # the letter bound rules it out: no alignment needed
+                continue
             # no exact distance here: the alignment's own cost ranks a word that is really
             # three edits away far below any two-edit one
             ch = self.errors.logp(low, c.words[i])
@@ -334,6 +374,8 @@ class Corrector:
         """log P(next word | context) over the vocabulary (the unigram without context)."""
         if not context.strip():
             return self.log_unigram
+        if self._scorer is not None:
+            return _ScoreView(self._scorer.at(context))
         return _LogView(np.asarray(self.model.next_word_probs(context), dtype=np.float64))
 
     def _keep_oov(self, typed: str, prior: np.ndarray | _LogView) -> float:
@@ -343,7 +385,7 @@ class Corrector:
         p = self.params
         if len(typed) > p.max_word:
             return 0.0
-        spelling = self.model.char_logprob(typed)
+        spelling = self._spelling(typed)
         if not math.isfinite(spelling):  # a model without a character LM
             spelling = -3.0 * len(typed)
         short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
@@ -400,14 +442,23 @@ class Corrector:
 
     def best(self, typed: str, context: str = "") -> str:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
+        settled = self._decided_without_context(typed, context)
+        return settled if settled is not None else self._decide_in_context(typed, context)
+
+    def _decided_without_context(self, typed: str, context: str) -> str | None:
+        """``best`` when the language model is not needed (None for a close call). Of the
+        context only its last characters matter here (a capital after them is a name)."""
         if not _should_check(typed, self.model.user_words, self.params.max_word):
             return typed
         if self._fine(typed.lower()):
             return typed
-        settled = self._settled_without_context(typed, context)
-        if settled is not None:
-            return settled
-        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0)
+        return self._settled_without_context(typed, context)
+
+    def _decide_in_context(self, typed: str, context: str,
+                           prior: np.ndarray | _ScoreView | None = None) -> str:
+        """``best`` for a close call: the typing model scores the readings in context (or
+        ``prior``, those scores already looked up for it)."""
+        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0, prior=prior)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
@@ -476,32 +527,98 @@ class Corrector:
         return out
 
     def autocorrect(self, text: str) -> str:
-        """``text`` with each word replaced by its confident correction in context."""
+        """``text`` with each word replaced by its confident correction in context.
+
+        The words to check are found first, and most are decided without the language model
+        (clearly fine, or clearly a slip). The close calls left are then decided in context,
+        each after the text corrected before it, paragraph by paragraph: with a typing model
+        the paragraphs go side by side (``_close_calls_by_paragraph``)."""
         if not isinstance(text, str) or not text:
             return text if isinstance(text, str) else ""
-        # the output so far is also the context of the next word; += on a local string grows
-        # it in place (a join per word would copy the whole document every time)
-        written = ""
-        pos = 0
-        for chunk in re.finditer(r"\S+", text):
-            written += text[pos:chunk.start()]
-            pos = chunk.end()
-            s = chunk.group()
-            if chunk_kind(s) != "text":
-                written += s
-                continue
-            cpos = 0
-            for m in _WORD_IN_CHUNK.finditer(s):
-                written += s[cpos:m.start()]
-                cpos = m.end()
-                word = normalize(m.group())
-                if _elided(s, m.start(), m.end()):
-                    written += m.group()
-                    continue
-                fixed = self.best(word, written)
-                written += m.group() if fixed == word else fixed
-            written += s[cpos:]
-        return written + text[pos:]
+        self._prefetch_spellings(text)
+        spans = list(_word_spans(text))
+        out = [self._decided_without_context(word, _context_tail(text, start))
+               for start, _, word in spans]
+        if None in out:
+            if self._scorer is not None and hasattr(self._scorer, "advance"):
+                self._close_calls_by_paragraph(text, spans, out)
+            else:
+                self._close_calls_in_order(text, spans, out)
+        return _assemble(text, spans, out, 0, len(spans), 0, len(text))
+
+    def _close_calls_in_order(self, text: str, spans: list[tuple[int, int, str]],
+                              out: list[str | None]) -> None:
+        """Decide the close calls (``None`` in ``out``) left to right, each after the text as
+        corrected before it (any language model)."""
+        # += on a local string grows it in place (a join per word would copy the whole text)
+        written, pos, done = "", 0, 0
+        for k, (start, _, word) in enumerate(spans):
+            if out[k] is None:
+                written += _assemble(text, spans, out, done, k, pos, start)
+                out[k] = self._decide_in_context(word, written)
+                pos, done = start, k
+
+    def _close_calls_by_paragraph(self, text: str, spans: list[tuple[int, int, str]],
+                                  out: list[str | None], block: int = 128) -> None:
+        """Decide the close calls with the typing model, a block of paragraphs at a time.
+
+        A close call's context is the text before its paragraph as typed (that part only feeds
+        the document cache and the n-gram's first words) and its own paragraph as corrected,
+        so the paragraphs are independent and go side by side: at each step every open
+        paragraph's LSTM reads on to its next close call (``CandidateScorer.advance``, one
+        batch), and each of those close calls is decided."""
+        bos, encode = self.tok.bos_id, self._scorer.encode
+        first = [start for start, _, _ in spans]
+        paras: dict[int, list[int]] = {}
+        for k, (start, _, _) in enumerate(spans):
+            if out[k] is None:
+                paras.setdefault(text.rfind("\n", 0, start) + 1, []).append(k)
+        typed = _TypedTokens(encode, bos, text)
+        starts = list(paras)
+        for b in range(0, len(starts), block):
+            todo = {p: paras[p] for p in starts[b:b + block]}
+            before = {p: typed.before(p) for p in todo}
+            runs = {p: ParagraphRun() for p in todo}
+            pos = {p: p for p in todo}  # text position up to which ``written`` is built ...
+            done = {p: bisect.bisect_left(first, p) for p in todo}  # ... and the next span
+            written = dict.fromkeys(todo, "")
+            while todo:
+                asks = {}
+                for p, close in todo.items():
+                    k = close[0]
+                    written[p] += _assemble(text, spans, out, done[p], k, pos[p], spans[k][0])
+                    pos[p], done[p] = spans[k][0], k
+                    asks[p] = [bos, *encode(written[p])]
+                self._scorer.advance([(runs[p], para) for p, para in asks.items()])
+                for p, para in asks.items():
+                    k = todo[p].pop(0)
+                    prior = _ScoreView(self._scorer.after(before[p], para))
+                    out[k] = self._decide_in_context(spans[k][2], _context_tail(text, spans[k][0]), prior)
+                    if not todo[p]:
+                        del todo[p]
+
+    def _prefetch_spellings(self, text: str) -> None:
+        """Score the spellings of the text's unknown words in one batch (one char-LSTM call per
+        word is most of the time of an unknown word) into the spelling cache."""
+        batch = getattr(self.model, "char_logprobs", None)
+        if batch is None:
+            return
+        words = sorted({w for w in map(str.lower, _PLAIN_WORD.findall(text))
+                        if len(w) <= self.params.max_word and w not in self.tok.ids
+                        and w not in self._spelled})
+        if len(self._spelled) + len(words) > _SPELLING_CACHE:
+            self._spelled.clear()
+        for word, logp in zip(words, batch(words), strict=True):
+            self._spelled[word] = logp
+
+    def _spelling(self, low: str) -> float:
+        """log P(``low``) under the character model, cached (a word is often scored twice)."""
+        logp = self._spelled.get(low)
+        if logp is None:
+            if len(self._spelled) >= _SPELLING_CACHE:
+                self._spelled.clear()
+            logp = self._spelled[low] = self.model.char_logprob(low)
+        return logp
 
 
 _CLITICS = ("'s", "'d", "'ll", "'ve", "'re", "'m", "'t")
@@ -544,6 +661,57 @@ def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
     return None
 
 
+class _TypedTokens:
+    """Token ids of a text as typed, up to successive paragraph starts (each piece of the
+    text tokenized once): the earlier-paragraph context of ``_close_calls_by_paragraph``."""
+
+    def __init__(self, encode, bos: int, text: str):
+        self.encode, self.text = encode, text
+        self.pos, self.tail = 0, [bos]
+
+    def before(self, para: int) -> list[int]:
+        """The last ``CACHE_WINDOW`` ids before the paragraph starting at ``para`` (which must
+        not precede the previous one asked for), without the boundary the paragraph opens."""
+        if para > self.pos:
+            self.tail = (self.tail + self.encode(self.text[self.pos:para], self.tail[-1]))[-CACHE_WINDOW - 1:]
+            self.pos = para
+        return self.tail[:-1]
+
+
+def _assemble(text: str, spans: list[tuple[int, int, str]], out: list[str | None],
+              first: int, stop: int, lo: int, hi: int) -> str:
+    """``text[lo:hi]`` with the words ``spans[first:stop]`` (inside it) written as decided in
+    ``out`` (as typed where undecided or unchanged)."""
+    parts, pos = [], lo
+    for k in range(first, stop):
+        start, end, word = spans[k]
+        fixed = out[k]
+        if fixed is not None and fixed != word:
+            parts += (text[pos:start], fixed)
+            pos = end
+    parts.append(text[pos:hi])
+    return "".join(parts)
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, normalised word)`` of each word of ``text`` that autocorrect may touch:
+    words of ordinary text chunks (not URLs, addresses, code or numbers), not elisions."""
+    for chunk in re.finditer(r"\S+", text):
+        s = chunk.group()
+        if chunk_kind(s) != "text":
+            continue
+        for m in _WORD_IN_CHUNK.finditer(s):
+            if not _elided(s, m.start(), m.end()):
+                yield chunk.start() + m.start(), chunk.start() + m.end(), normalize(m.group())
+
+
+def _context_tail(text: str, end: int, keep: int = 80) -> str:
+    """A short stand-in for ``text[:end]`` that ends in the same characters (all that the
+    name rule reads), so the first pass never copies the whole text before each word."""
+    tail = text[max(0, end - keep):end]
+    return tail if tail.strip() or end <= keep else text[:end].rstrip()[-keep:]
+
+
 def _elided(chunk: str, start: int, end: int) -> bool:
     """Whether the word at ``chunk[start:end]`` has an apostrophe glued to one side: an
     elision (``tho'``, ``thro'``, ``'tis``, ``o'``), not a typo. On both sides it is a quote."""
@@ -555,7 +723,7 @@ def looks_like_name(typed: str, context: str, vocab: dict[str, int]) -> bool:
     """An unknown word written with a capital in mid-sentence is most likely a name."""
     if not typed[:1].isupper() or typed.lower() in vocab:
         return False
-    before = context.rstrip()
+    before = context[-80:].rstrip() or context.rstrip()  # the tail, unless it is all blank
     return bool(before) and before[-1] not in ".!?:;\"'(\n" and not before.endswith("--")
 
 

@@ -207,6 +207,21 @@ class ErrorModel:
             text = Path(path).read_text("utf-8")
         return cls(json.loads(text))
 
+    def letter_bounds(self) -> tuple[list[float], list[float]]:
+        """For each letter of a bag (a-z, apostrophe, anything else): the likeliest edit that
+        types it where it was not meant (an insertion of it or a substitution by it), and the
+        likeliest that loses it (its deletion or substitution). A typed word with letters its
+        candidate lacks needs one such edit per extra letter, which bounds the channel."""
+        letters = ALPHABET[1:27] + "'"
+        sub, dele, ins = self.tables["sub"], self.tables["del"], self.tables["ins"]
+        typed_in, lost = [], []
+        for ch in letters:
+            i = _INDEX[ch]
+            typed_in.append(max(max(row[i] for row in ins), max(row[i] for row in sub)))
+            lost.append(max(max(row[i] for row in dele), max(sub[i])))
+        # characters outside the alphabet cost ``unknown``, never more than the likeliest edit
+        return typed_in + [self.max_edit_logp], lost + [self.max_edit_logp]
+
     def edit_logp(self, e: Edit) -> float:
         ia, ib = _INDEX.get(e.a), _INDEX.get(e.b)
         if ia is None or ib is None:

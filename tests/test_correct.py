@@ -3,6 +3,8 @@ punctuation, the command line, and bad input that must never raise."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -321,3 +323,72 @@ def test_elisions_are_not_typos(corrector):
 
 def test_a_word_in_single_quotes_is_still_corrected(corrector):
     assert corrector.autocorrect("it is 'teh' end") == "it is 'the' end"
+
+
+# -- speed machinery: the same decisions, found with less work ------------------------------------
+
+MULTI = ("Teh system is mounted on boot adn the user can log in.\n"
+         "The pakcage manager installs teh files, and configuraton is in etc.\n\n"
+         "  A third paragrph with a sytem and teh end")
+
+
+def test_autocorrect_side_by_side_decides_as_one_word_at_a_time(tiny_model):
+    """Each close call after the text before its paragraph as typed and its own paragraph as
+    corrected, word by word: what the batched paragraph walk must reproduce."""
+    from nextword.correct import _context_tail, _word_spans
+
+    every = CorrectorParams(context_range=float("inf"))  # every word not clearly fine is a close call
+    ref = Corrector(tiny_model, params=every)
+    out, pos, para, para_out, close_calls = "", 0, 0, 0, 0
+    for start, end, word in _word_spans(MULTI):
+        here = MULTI.rfind("\n", 0, start) + 1
+        if here != para:  # a new paragraph: the gap holds the line break
+            out += MULTI[pos:here]
+            para, para_out, pos = here, len(out), here
+        out += MULTI[pos:start]
+        fixed = ref._decided_without_context(word, _context_tail(MULTI, start))
+        if fixed is None:
+            close_calls += 1
+            fixed = ref._decide_in_context(word, MULTI[:para] + out[para_out:])
+        out += MULTI[start:end] if fixed == word else fixed
+        pos = end
+    out += MULTI[pos:]
+    got = Corrector(tiny_model, params=every).autocorrect(MULTI)
+    assert got == out
+    assert close_calls >= 9 and got != MULTI
+
+
+def test_autocorrect_without_a_scoring_model_walks_the_close_calls_in_order(tiny_corpus):
+    from nextword.correct import FrequencyModel
+
+    fm = FrequencyModel.from_corpus([tiny_corpus / "tiny.txt"], vocab_size=3000)
+    c = Corrector(fm)
+    assert not hasattr(fm, "candidate_scorer")
+    assert c.autocorrect(MULTI) == "".join(
+        c.best(w, "") if w.isalpha() else w for w in re.split(r"(\W+)", MULTI))
+
+
+def test_two_edit_channel_ceiling_is_never_below_the_real_channel_score(corrector):
+    p = corrector.params
+    for typed in ["systme", "pakcage", "configuraton", "debain", "recieve", "xyzzyq", "mountd"]:
+        c = corrector._cands(typed)
+        for i, word in enumerate(c.words):
+            if not word or corrector._pair(typed, word, 2)[0] < 2:
+                continue
+            assert c.two_edit_ceiling[i] >= corrector.errors.logp(typed, word) - 1e-9, (typed, word)
+    assert p.channel_weight > 0  # the bound is used scaled by it
+
+
+def test_unknown_spellings_of_a_text_are_scored_in_one_batch_and_cached(fresh_model):
+    c = Corrector(fresh_model)
+    calls = {"one": 0}
+    real = fresh_model.char_logprob
+
+    def one(word):
+        calls["one"] += 1
+        return real(word)
+
+    fresh_model.char_logprob = one
+    c.autocorrect("zorblax frobnicated the qwxyz gadgetry, zorblax again")
+    assert calls["one"] == 0
+    assert abs(c._spelling("qwxyz") - real("qwxyz")) < 1e-4
