@@ -182,14 +182,25 @@ class _LogView:
 
 class _ScoreView:
     """The same over a model that computes probabilities only for the ids asked about
-    (``nextword.predict.NextWordScores``): no 30,000-word distribution is built at all."""
+    (``nextword.predict.NextWordScores``): no 30,000-word distribution is built at all.
+    Values are kept, so the ids a decision needs can be fetched in one call first."""
 
     def __init__(self, scores):
         self.scores = scores
+        self._known: dict[int, float] = {}
+
+    def fetch(self, ids: np.ndarray) -> None:
+        """Compute the log-probabilities of ``ids`` not asked for before, in one call."""
+        new = np.array(sorted({int(i) for i in np.reshape(ids, -1)} - self._known.keys()), dtype=np.int64)
+        if len(new):
+            logp = np.log(np.maximum(self.scores.probs(new), 1e-12))
+            self._known.update(zip(new.tolist(), logp.tolist(), strict=True))
 
     def __getitem__(self, ids):
-        logp = np.log(np.maximum(self.scores.probs(ids), 1e-12))
-        return logp if np.ndim(ids) else logp[0]
+        self.fetch(np.asarray(ids))
+        if not np.ndim(ids):
+            return self._known[int(ids)]
+        return np.array([self._known[i] for i in np.asarray(ids).tolist()], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,7 @@ class _Cands:
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
     two_edit_ceiling: np.ndarray  # the most log P(typed | word) can be if it takes two edits
+    maybe_one: np.ndarray  # False where a word cannot be a single edit away (bag or length)
     regular: int  # for an unknown word regularly formed from known ones, the id of the known
     # word it stands for (``promis'd`` -> promised, ``richard's`` -> richard); else -1
 
@@ -220,6 +232,7 @@ class Corrector:
         keep = [i for i, w in enumerate(words)
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
         self.index = DeleteIndex([words[i] for i in keep], keep)
+        self._word_lens = np.array([len(w) for w in self.index.words], dtype=np.int64)
         typed_in, lost = self.errors.letter_bounds()
         self._typed_in, self._lost = np.array(typed_in), np.array(lost)
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
@@ -252,6 +265,7 @@ class Corrector:
         self._cands = lru_cache(maxsize=50_000)(self._candidates)
         self._pair = lru_cache(maxsize=500_000)(self._pair_uncached)
         self._fine = lru_cache(maxsize=50_000)(self._clearly_fine)
+        self._settled = lru_cache(maxsize=50_000)(self._settled_uncached)
 
     # -- context-free candidates ------------------------------------------------------------------
     def _candidates(self, typed: str) -> _Cands:
@@ -268,6 +282,7 @@ class Corrector:
             ids, min_edits, rows = ids[other], min_edits[other], rows[other]
             words = [w for w, o in zip(words, other.tolist(), strict=True) if o]
         two_edit_ceiling = self._channel_ceiling(typed, rows, np.maximum(min_edits, 2))
+        maybe_one = (min_edits <= 1) & (np.abs(self._word_lens[rows] - len(typed)) <= 1)
         splits = []
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
@@ -280,7 +295,8 @@ class Corrector:
         if form is not None and (form[1] == "clitic" or not any(
                 w != form[0] and _single_edit(typed, w) for w in words)):
             regular = self.tok.ids[form[0]]
-        return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, regular)
+        return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, maybe_one,
+                      regular)
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least
@@ -290,7 +306,7 @@ class Corrector:
         likeliest there is. Far tighter than ``edits`` times the likeliest edit, so most
         two-edit candidates are ruled out without aligning them."""
         diff = self.index.bag_diff(typed, rows)
-        extra, missing = np.clip(-diff, 0, None), np.clip(diff, 0, None)
+        extra, missing = np.maximum(-diff, 0), np.maximum(diff, 0)
         best = self.errors.max_edit_logp
         by_extra = extra @ self._typed_in + np.maximum(edits - extra.sum(1), 0) * best
         by_missing = missing @ self._lost + np.maximum(edits - missing.sum(1), 0) * best
@@ -330,8 +346,9 @@ class Corrector:
             del found[need:]
             return max(least, found[-1][0])
 
-        deferred: list[tuple[float, int]] = []
-        for i in np.argsort(-ceiling, kind="stable").tolist():
+        order = np.argsort(-ceiling, kind="stable")
+        deferred = [] if c.limit < 2 else np.flatnonzero(~c.maybe_one).tolist()
+        for i in order[c.maybe_one[order]].tolist():  # only these can be one edit away
             if ceiling[i] < floor:
                 break
             word = c.words[i]
@@ -339,10 +356,15 @@ class Corrector:
                 d, ch = self._pair(low, word, c.limit)
                 floor = add(float(pri[i] + p.channel_weight * ch + p.edit_cost * d), word)
             elif c.limit >= 2:
-                deferred.append((float(pri[i] + max(2, c.min_edits[i]) * per_edit), i))
-        deferred.sort(reverse=True)
+                deferred.append(i)
+        # likeliest first (ties: the later candidate first); those whose ceiling fell below
+        # the floor before the loop above reached them sort after every one that can win
+        idx = np.array(deferred, dtype=np.int64)
+        tops = pri[idx] + np.maximum(2, c.min_edits[idx]) * per_edit
+        ranked = idx[np.lexsort((-idx, -tops))][: p.max_two_edit]
         two_edit = pri + p.channel_weight * c.two_edit_ceiling + 2 * p.edit_cost
-        for top, i in deferred[: p.max_two_edit]:
+        for i in ranked.tolist():
+            top = float(pri[i] + max(2, c.min_edits[i]) * per_edit)
             if top < floor:
                 break
             if two_edit[i] < floor:  # the letter bound rules it out: no alignment needed
@@ -392,23 +414,28 @@ class Corrector:
         return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
-                   above: float | None = None, prior: np.ndarray | _LogView | None = None
-                   ) -> tuple[list[tuple[str, float, str]], float]:
+                   above: float | None = None, prior: np.ndarray | _LogView | None = None,
+                   name: bool | None = None) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
         ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
         ``above`` only corrections scoring over keep + margin + ``above`` are searched for
-        (autocorrect needs no others)."""
+        (autocorrect needs no others). ``name``: whether the word stands where a name would
+        (by default read off the end of ``context``)."""
         low = typed.lower()
         c = self._cands(low)
         user = self._user_candidates(low)
         margin = self._margin(c, low)
-        if looks_like_name(typed, context, self.tok.ids):
+        if looks_like_name(typed, context, self.tok.ids) if name is None else name:
             margin += self.params.margin_name
         if not (len(c.ids) or c.splits or user):
             return [(low, 0.0, "typed")], margin
         if prior is None:
             prior = self._log_prior(context)
+        if isinstance(prior, _ScoreView):  # everything this decision may look up, at once
+            ids = np.array([*c.ids.tolist(), c.typed_id, self.tok.unk_id, c.regular,
+                            *(self.tok.ids[left] for left, _ in c.splits)])
+            prior.fetch(ids[ids >= 0])
         if c.typed_id >= 0:
             keep = float(prior[c.typed_id])
         elif low in self.model.user_words:
@@ -468,10 +495,16 @@ class Corrector:
     def _settled_without_context(self, typed: str, context: str) -> str | None:
         """The decision, when the unigram alone makes it by more than context usually moves
         scores (``context_range``): saves the language model for the close calls."""
-        reach = self.params.context_range
-        if not math.isfinite(reach):
+        if not math.isfinite(self.params.context_range):
             return None
-        hyps, margin = self.hypotheses(typed, context, need=2, above=-reach, prior=self.free_prior)
+        user = self.model.user_words  # the user's words are candidates too: part of the key
+        return self._settled(typed, looks_like_name(typed, context, self.tok.ids), id(user), len(user))
+
+    def _settled_uncached(self, typed: str, name: bool, *user_dictionary) -> str | None:
+        """``_settled_without_context`` for a word, where a name would stand or not (cached
+        per state of the user's dictionary)."""
+        reach = self.params.context_range
+        hyps, margin = self.hypotheses(typed, need=2, above=-reach, prior=self.free_prior, name=name)
         keep = next(s for _, s, k in hyps if k == "typed")
         fixes = [(w, s) for w, s, k in hyps if k != "typed"]
         if not fixes:

@@ -392,3 +392,11 @@ def test_unknown_spellings_of_a_text_are_scored_in_one_batch_and_cached(fresh_mo
     c.autocorrect("zorblax frobnicated the qwxyz gadgetry, zorblax again")
     assert calls["one"] == 0
     assert abs(c._spelling("qwxyz") - real("qwxyz")) < 1e-4
+
+
+def test_autocorrect_sees_words_added_to_the_users_dictionary_after_a_first_pass(fresh_model):
+    fresh_model.user_words = set()
+    c = Corrector(fresh_model)
+    assert c.autocorrect("the zorblaz and the system") != "the zorblax and the system"
+    fresh_model.user_words.add("zorblax")
+    assert c.autocorrect("the zorblaz and the system") == "the zorblax and the system"
