@@ -72,6 +72,8 @@ class CorrectorParams:
     margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
+    margin_lexicon: float = 0.0  # ... and a word outside the vocabulary seen in the training text
+    lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
     context_range: float = 3.0  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
@@ -223,18 +225,24 @@ class Corrector:
     """Noisy-channel correction of typed words against a typing model."""
 
     def __init__(self, model: LanguageModel, error_model: ErrorModel | None = None,
-                 params: CorrectorParams | None = None):
+                 params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
         self.model = model
         self.tok = model.tokenizer
+        # two channels: ``errors`` (spelling errors, learned from real misspellings) ranks the
+        # readings ``correct`` offers; ``typing_errors`` (the same mixed with pure keyboard
+        # slips, what a typist in an editor mostly makes) decides what ``autocorrect`` replaces
         self.errors = error_model or ErrorModel.load()
+        self.typing_errors = typing_errors or (error_model or ErrorModel.load_typing())
         self._params = params or CorrectorParams()
         words = self.tok.words
         keep = [i for i, w in enumerate(words)
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
         self.index = DeleteIndex([words[i] for i in keep], keep)
         self._word_lens = np.array([len(w) for w in self.index.words], dtype=np.int64)
-        typed_in, lost = self.errors.letter_bounds()
-        self._typed_in, self._lost = np.array(typed_in), np.array(lost)
+        # letter bounds that hold for both channels
+        bounds = [np.array(e.letter_bounds()) for e in (self.errors, self.typing_errors)]
+        self._typed_in, self._lost = np.maximum(*bounds)
+        self._best_edit = max(self.errors.max_edit_logp, self.typing_errors.max_edit_logp)
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
         self.unigram = uni
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
@@ -246,6 +254,10 @@ class Corrector:
         make_scorer = getattr(model, "candidate_scorer", None)
         self._scorer = make_scorer() if make_scorer is not None else None
         self._spelled: dict[str, float] = {}  # char-model log P of unknown spellings
+        # real words outside the vocabulary (seen in the training text) and how often
+        self.lexicon: dict[str, int] = dict(getattr(model, "known_words", None) or {})
+        unknown = float(np.asarray(model.unigram, dtype=np.float64)[self.tok.unk_id])
+        self._log_unknown = math.log(max(unknown, sum(self.lexicon.values()), 1.0))
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self._reset_caches()
@@ -307,18 +319,18 @@ class Corrector:
         two-edit candidates are ruled out without aligning them."""
         diff = self.index.bag_diff(typed, rows)
         extra, missing = np.maximum(-diff, 0), np.maximum(diff, 0)
-        best = self.errors.max_edit_logp
+        best = self._best_edit
         by_extra = extra @ self._typed_in + np.maximum(edits - extra.sum(1), 0) * best
         by_missing = missing @ self._lost + np.maximum(edits - missing.sum(1), 0) * best
         return np.minimum(by_extra, by_missing)
 
-    def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
-        """Edit distance (``limit + 1`` when beyond it) and log P(typed | word)."""
+    def _pair_uncached(self, typed: str, word: str, limit: int, errors: ErrorModel) -> tuple[int, float]:
+        """Edit distance (``limit + 1`` when beyond it) and log P(typed | word) under ``errors``."""
         d = 1 if _single_edit(typed, word) else osa_distance(typed, word, limit)
-        return d, (self.errors.logp(typed, word) if d <= limit else -math.inf)
+        return d, (errors.logp(typed, word) if d <= limit else -math.inf)
 
     def _search(self, low: str, c: _Cands, prior: np.ndarray | _LogView, need: int,
-                floor: float = -math.inf) -> list[tuple[str, float]]:
+                floor: float = -math.inf, errors: ErrorModel | None = None) -> list[tuple[str, float]]:
         """The ``need`` best-scoring candidates (word, score) that score at least ``floor``, best
         first.
 
@@ -331,8 +343,9 @@ class Corrector:
         if not len(c.ids):
             return []
         p = self.params
+        errors = errors or self.errors
         pri = prior[c.ids]
-        per_edit = min(p.channel_weight * self.errors.max_edit_logp + p.edit_cost, 0.0)
+        per_edit = min(p.channel_weight * errors.max_edit_logp + p.edit_cost, 0.0)
         ceiling = pri + c.min_edits * per_edit
         found: list[tuple[float, str]] = []
         least = floor  # floor: the need-th best score so far, or the caller's floor
@@ -353,7 +366,7 @@ class Corrector:
                 break
             word = c.words[i]
             if _single_edit(low, word):
-                d, ch = self._pair(low, word, c.limit)
+                d, ch = self._pair(low, word, c.limit, errors)
                 floor = add(float(pri[i] + p.channel_weight * ch + p.edit_cost * d), word)
             elif c.limit >= 2:
                 deferred.append(i)
@@ -371,12 +384,12 @@ class Corrector:
                 continue
             # no exact distance here: the alignment's own cost ranks a word that is really
             # three edits away far below any two-edit one
-            ch = self.errors.logp(low, c.words[i])
+            ch = errors.logp(low, c.words[i])
             floor = add(float(pri[i] + p.channel_weight * ch + 2 * p.edit_cost), c.words[i])
         found.sort(reverse=True)
         return [(w, s) for s, w in found]
 
-    def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
+    def _user_candidates(self, typed: str, errors: ErrorModel) -> list[tuple[str, float]]:
         """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
         words = self.model.user_words
         if not words:
@@ -388,7 +401,7 @@ class Corrector:
         if self._user_index is None:
             return []
         p = self.params
-        return [(w, p.channel_weight * self._pair(typed, w, 2)[1] + p.edit_cost * d)
+        return [(w, p.channel_weight * self._pair(typed, w, 2, errors)[1] + p.edit_cost * d)
                 for w, _, d in self._user_index.lookup(typed) if d > 0]
 
     # -- scoring ----------------------------------------------------------------------------------
@@ -411,20 +424,28 @@ class Corrector:
         if not math.isfinite(spelling):  # a model without a character LM
             spelling = -3.0 * len(typed)
         short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
-        return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
+        keep = float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
+        seen = self.lexicon.get(typed)
+        if seen:  # a real word: as likely as its share of the unknown words in training
+            keep = max(keep, float(prior[self.tok.unk_id]) + math.log(seen) - self._log_unknown
+                       + p.lexicon_offset)
+        return keep
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    above: float | None = None, prior: np.ndarray | _LogView | None = None,
-                   name: bool | None = None) -> tuple[list[tuple[str, float, str]], float]:
+                   name: bool | None = None, errors: ErrorModel | None = None
+                   ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
         ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
         ``above`` only corrections scoring over keep + margin + ``above`` are searched for
         (autocorrect needs no others). ``name``: whether the word stands where a name would
-        (by default read off the end of ``context``)."""
+        (by default read off the end of ``context``). ``errors``: the channel (by default the
+        spelling-error one)."""
         low = typed.lower()
         c = self._cands(low)
-        user = self._user_candidates(low)
+        errors = errors or self.errors
+        user = self._user_candidates(low, errors)
         margin = self._margin(c, low)
         if looks_like_name(typed, context, self.tok.ids) if name is None else name:
             margin += self.params.margin_name
@@ -446,7 +467,7 @@ class Corrector:
                 keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
         floor = -math.inf if above is None else keep + margin + above
-        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor)]
+        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor, errors)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for left, right in c.splits:
@@ -464,7 +485,9 @@ class Corrector:
         if low in self.model.user_words:
             return p.margin_known
         if c.typed_id < 0:
-            return p.margin_regular if c.regular >= 0 else p.margin_oov
+            if c.regular >= 0:
+                return p.margin_regular
+            return p.margin_lexicon if low in self.lexicon else p.margin_oov
         return p.margin_known if self.unigram[c.typed_id] >= p.known_count else p.margin_rare
 
     def best(self, typed: str, context: str = "") -> str:
@@ -485,7 +508,8 @@ class Corrector:
                            prior: np.ndarray | _ScoreView | None = None) -> str:
         """``best`` for a close call: the typing model scores the readings in context (or
         ``prior``, those scores already looked up for it)."""
-        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0, prior=prior)
+        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0, prior=prior,
+                                       errors=self.typing_errors)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
@@ -504,7 +528,8 @@ class Corrector:
         """``_settled_without_context`` for a word, where a name would stand or not (cached
         per state of the user's dictionary)."""
         reach = self.params.context_range
-        hyps, margin = self.hypotheses(typed, need=2, above=-reach, prior=self.free_prior, name=name)
+        hyps, margin = self.hypotheses(typed, need=2, above=-reach, prior=self.free_prior, name=name,
+                                       errors=self.typing_errors)
         keep = next(s for _, s, k in hyps if k == "typed")
         fixes = [(w, s) for w, s, k in hyps if k != "typed"]
         if not fixes:
@@ -523,7 +548,7 @@ class Corrector:
         if c.typed_id < 0:
             return False
         bar = float(self.log_unigram[c.typed_id]) - self.params.skip_known
-        return not self._search(low, c, self.log_unigram, 1, floor=bar)
+        return not self._search(low, c, self.log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- public API -------------------------------------------------------------------------------
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:

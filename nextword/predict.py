@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
+from .lexicon import read_lexicon
 from .model import LanguageModel, LMConfig, State
 from .ngram import KneserNey
 from .tokenizer import SENTENCE_END, WordTokenizer, split_words
@@ -263,6 +264,7 @@ class TypingModel:
         self.path = path
         self.weights = self._normalised(weights)
         self.user_words: set[str] = set()    # the user's dictionary: never corrected
+        self.known_words: dict[str, int] = {}  # real words outside the vocabulary (lexicon.py)
         self.blocked: set[str] = set()       # words the user asked never to see suggested
         self.personal = None                 # optional personal model: .probs(ids) -> array
         self.personal_weight = 0.0
@@ -315,8 +317,10 @@ class TypingModel:
         if arrays["ids"].size and int(arrays["ids"].max()) >= tok.vocab_size:
             raise ckpt.ModelFileError(f"{path}/ngram.safetensors does not match tokenizer.json")
         ngram = KneserNey.build(arrays["ids"], tok.vocab_size, int(cfg.get("ngram_order", 4)))
-        return cls(tok, word_lm, char_lm, ngram, arrays["unigram"].astype(np.float64),
-                   cfg.get("mixture", {"lstm": 1.0}), cfg, path)
+        model = cls(tok, word_lm, char_lm, ngram, arrays["unigram"].astype(np.float64),
+                    cfg.get("mixture", {"lstm": 1.0}), cfg, path)
+        model.known_words = read_lexicon(path)
+        return model
 
     # -- context --------------------------------------------------------------------------------
     def _encode(self, text: str, prev: int) -> list[int]:

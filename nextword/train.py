@@ -24,6 +24,7 @@ from . import checkpoint as ckpt
 from .corpus import read_corpus
 from .data import TokenStream
 from .errors import InputError
+from .lexicon import count_unknown_words, write_lexicon
 from .model import LanguageModel, LMConfig
 from .ngram import KneserNey
 from .tokenizer import WordTokenizer
@@ -221,7 +222,8 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         "train_seconds": round(time.time() - started, 1),
         "seed": opts.seed,
     }
-    write_model_dir(out, tok, word_lm, char_lm, train_ids, unigram, config)
+    known_words = count_unknown_words((p for paras in (train_paras, val_paras) for p in paras), tok)
+    write_model_dir(out, tok, word_lm, char_lm, train_ids, unigram, config, known_words)
     _barrier(world)
     return out
 
@@ -261,7 +263,8 @@ def _tune_mixture(word_lm: LanguageModel, ngram: KneserNey, val_ids: np.ndarray)
 
 
 def write_model_dir(out: Path, tok: WordTokenizer, word_lm: LanguageModel, char_lm: LanguageModel,
-                    train_ids: np.ndarray, unigram: np.ndarray, config: dict) -> None:
+                    train_ids: np.ndarray, unigram: np.ndarray, config: dict,
+                    known_words: dict[str, int] | None = None) -> None:
     """The whole model directory in one atomic step. Weights are stored as float16 (half the
     size; the loader computes in float32); the n-gram is rebuilt at load from the token ids."""
     tensors = {f"word.{k}": v.half() for k, v in word_lm.state_dict().items()}
@@ -275,3 +278,5 @@ def write_model_dir(out: Path, tok: WordTokenizer, word_lm: LanguageModel, char_
         ckpt.atomic_write_bytes(tmp / "ngram.safetensors", np_save({
             "ids": np.asarray(train_ids).astype(id_dtype), "unigram": unigram.astype(np.int64)}))
         ckpt.write_json(tmp / "config.json", config)
+        if known_words is not None:  # real words outside the vocabulary, for autocorrect
+            write_lexicon(tmp, known_words)

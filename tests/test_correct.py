@@ -373,9 +373,10 @@ def test_two_edit_channel_ceiling_is_never_below_the_real_channel_score(correcto
     for typed in ["systme", "pakcage", "configuraton", "debain", "recieve", "xyzzyq", "mountd"]:
         c = corrector._cands(typed)
         for i, word in enumerate(c.words):
-            if not word or corrector._pair(typed, word, 2)[0] < 2:
+            if corrector._pair(typed, word, 2, corrector.errors)[0] < 2:
                 continue
-            assert c.two_edit_ceiling[i] >= corrector.errors.logp(typed, word) - 1e-9, (typed, word)
+            for channel in (corrector.errors, corrector.typing_errors):  # it bounds both
+                assert c.two_edit_ceiling[i] >= channel.logp(typed, word) - 1e-9, (typed, word)
     assert p.channel_weight > 0  # the bound is used scaled by it
 
 
@@ -400,3 +401,25 @@ def test_autocorrect_sees_words_added_to_the_users_dictionary_after_a_first_pass
     assert c.autocorrect("the zorblaz and the system") != "the zorblax and the system"
     fresh_model.user_words.add("zorblax")
     assert c.autocorrect("the zorblaz and the system") == "the zorblax and the system"
+
+
+# -- the typist's channel and the lexicon ----------------------------------------------------------
+
+def test_autocorrect_decides_with_the_typing_channel_and_correct_ranks_with_the_spelling_one(tiny_model):
+    from nextword.errormodel import ErrorModel
+
+    c = Corrector(tiny_model)
+    assert c.errors.tables == ErrorModel.load().tables
+    assert c.typing_errors.tables == ErrorModel.load_typing().tables != c.errors.tables
+    # a neighbouring key is a likelier slip for the typist than in the spelling tables
+    assert c.typing_errors.logp("dhould", "should") > c.errors.logp("dhould", "should")
+
+
+def test_a_word_of_the_lexicon_is_kept_more_readily_than_an_unknown_string(fresh_model):
+    c = Corrector(fresh_model)
+    prior = c.log_unigram
+    plain = c._keep_oov("frobnicates", prior)
+    fresh_model.known_words = {"frobnicates": 3}
+    seen = Corrector(fresh_model)
+    assert seen._keep_oov("frobnicates", prior) > plain
+    assert seen._margin(seen._cands("frobnicates"), "frobnicates") == seen.params.margin_lexicon
