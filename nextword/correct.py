@@ -63,7 +63,7 @@ class CorrectorParams:
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
     oov_offset: float = 7.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
-    oov_short_cost: float = 3.0  # ... cost this much per missing letter
+    oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
     margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
     margin_known: float = 6.0  # ... and a common vocabulary word by this much
@@ -74,7 +74,7 @@ class CorrectorParams:
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
     margin_lexicon: float = 0.0  # ... and a word outside the vocabulary seen in the training text
     lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
-    context_range: float = 3.0  # decide without the language model when the unigram clears the
+    context_range: float = 2.5  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
