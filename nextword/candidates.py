@@ -15,6 +15,7 @@ case (``alot`` -> ``a lot``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import numpy as np
 
@@ -86,8 +87,10 @@ def deletes(word: str, max_distance: int) -> set[str]:
 _BAG_SIZE = 28  # a-z, apostrophe, anything else
 
 
+@lru_cache(maxsize=4096)
 def _bag(word: str) -> np.ndarray:
-    """Letter counts of ``word`` (for the bag-distance bound)."""
+    """Letter counts of ``word`` (for the bag-distance bound; cached: callers must not write
+    to it)."""
     codes = np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
     codes = np.where((codes >= 0) & (codes < 26), codes, np.where(codes == ord("'") - ord("a"), 26, 27))
     return np.bincount(codes, minlength=_BAG_SIZE).astype(np.int16)
@@ -128,10 +131,13 @@ class DeleteIndex:
         probes = _hashes(deletes(typed[: self.prefix_length], max_distance))
         lo = np.searchsorted(self._keys, probes, side="left")
         hi = np.searchsorted(self._keys, probes, side="right")
-        hit = hi > lo
-        if not hit.any():
+        n = hi - lo
+        total = int(n.sum())
+        if not total:
             return np.zeros(0, dtype=np.int32)
-        return np.unique(np.concatenate([self._rows[a:b] for a, b in zip(lo[hit], hi[hit], strict=True)]))
+        # every position of every matching run, without a Python loop over the runs
+        at = np.arange(total) + np.repeat(lo - (np.cumsum(n) - n), n)
+        return np.unique(self._rows[at])
 
     def near(self, typed: str, max_distance: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Rows (indexes into ``words``/``ids``) of the words that may lie within ``max_distance``
@@ -144,10 +150,15 @@ class DeleteIndex:
         # letters in one word and not the other need an edit each: a cheap lower bound that
         # drops most delete-matches before the exact distance is computed
         diff = self._bags[rows] - _bag(typed)
-        bound = np.maximum(np.clip(diff, 0, None).sum(1), np.clip(-diff, 0, None).sum(1))
+        bound = np.maximum(np.maximum(diff, 0).sum(1), np.maximum(-diff, 0).sum(1))
         bound = np.maximum(bound, 1 if typed else 0)
         keep = bound <= limit
         return rows[keep], bound[keep].astype(np.int64)
+
+    def bag_diff(self, typed: str, rows: np.ndarray) -> np.ndarray:
+        """Letter counts (a-z, apostrophe, other) of the words at ``rows`` minus those of
+        ``typed``: positive where a word has letters the typed string lacks."""
+        return self._bags[rows].astype(np.int64) - _bag(typed)
 
     def lookup(self, typed: str, max_distance: int | None = None) -> list[tuple[str, int, int]]:
         """``(word, id, distance)`` for every indexed word within ``max_distance`` of ``typed``

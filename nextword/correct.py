@@ -19,10 +19,11 @@ punctuation around each word.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,7 @@ import numpy as np
 
 from .candidates import DeleteIndex, common_affixes, osa_distance, split_candidates
 from .errormodel import ErrorModel
-from .predict import Suggestion
+from .predict import CACHE_WINDOW, ParagraphRun, Suggestion
 from .tokenizer import WordTokenizer, normalize, split_words
 
 
@@ -62,7 +63,7 @@ class CorrectorParams:
     edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
     oov_offset: float = 7.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
-    oov_short_cost: float = 3.0  # ... cost this much per missing letter
+    oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
     margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
     margin_known: float = 6.0  # ... and a common vocabulary word by this much
@@ -71,7 +72,9 @@ class CorrectorParams:
     margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
-    context_range: float = 3.0  # decide without the language model when the unigram clears the
+    margin_lexicon: float = 0.0  # ... and a word outside the vocabulary seen in the training text
+    lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
+    context_range: float = 2.5  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
@@ -79,6 +82,8 @@ class CorrectorParams:
     max_two_edit: int = 150  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
 
+
+_SPELLING_CACHE = 200_000  # spellings kept (a few MB)
 
 # -- tokens that are never touched ----------------------------------------------------------------
 
@@ -177,6 +182,29 @@ class _LogView:
         return np.log(np.maximum(self.probs[ids], 1e-12))
 
 
+class _ScoreView:
+    """The same over a model that computes probabilities only for the ids asked about
+    (``nextword.predict.NextWordScores``): no 30,000-word distribution is built at all.
+    Values are kept, so the ids a decision needs can be fetched in one call first."""
+
+    def __init__(self, scores):
+        self.scores = scores
+        self._known: dict[int, float] = {}
+
+    def fetch(self, ids: np.ndarray) -> None:
+        """Compute the log-probabilities of ``ids`` not asked for before, in one call."""
+        new = np.array(sorted({int(i) for i in np.reshape(ids, -1)} - self._known.keys()), dtype=np.int64)
+        if len(new):
+            logp = np.log(np.maximum(self.scores.probs(new), 1e-12))
+            self._known.update(zip(new.tolist(), logp.tolist(), strict=True))
+
+    def __getitem__(self, ids):
+        self.fetch(np.asarray(ids))
+        if not np.ndim(ids):
+            return self._known[int(ids)]
+        return np.array([self._known[i] for i in np.asarray(ids).tolist()], dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class _Cands:
     """Context-free part of a typed word's hypotheses (cached per spelling)."""
@@ -187,6 +215,8 @@ class _Cands:
     limit: int  # the edit distance allowed for this word
     typed_id: int  # the typed word's own id, or -1 when it is not in the vocabulary
     splits: list[tuple[str, str]]
+    two_edit_ceiling: np.ndarray  # the most log P(typed | word) can be if it takes two edits
+    maybe_one: np.ndarray  # False where a word cannot be a single edit away (bag or length)
     regular: int  # for an unknown word regularly formed from known ones, the id of the known
     # word it stands for (``promis'd`` -> promised, ``richard's`` -> richard); else -1
 
@@ -195,15 +225,24 @@ class Corrector:
     """Noisy-channel correction of typed words against a typing model."""
 
     def __init__(self, model: LanguageModel, error_model: ErrorModel | None = None,
-                 params: CorrectorParams | None = None):
+                 params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
         self.model = model
         self.tok = model.tokenizer
+        # two channels: ``errors`` (spelling errors, learned from real misspellings) ranks the
+        # readings ``correct`` offers; ``typing_errors`` (the same mixed with pure keyboard
+        # slips, what a typist in an editor mostly makes) decides what ``autocorrect`` replaces
         self.errors = error_model or ErrorModel.load()
+        self.typing_errors = typing_errors or (error_model or ErrorModel.load_typing())
         self._params = params or CorrectorParams()
         words = self.tok.words
         keep = [i for i, w in enumerate(words)
                 if self.tok.word_mask[i] and _PLAIN_WORD.fullmatch(w)]
         self.index = DeleteIndex([words[i] for i in keep], keep)
+        self._word_lens = np.array([len(w) for w in self.index.words], dtype=np.int64)
+        # letter bounds that hold for both channels
+        bounds = [np.array(e.letter_bounds()) for e in (self.errors, self.typing_errors)]
+        self._typed_in, self._lost = np.maximum(*bounds)
+        self._best_edit = max(self.errors.max_edit_logp, self.typing_errors.max_edit_logp)
         uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
         self.unigram = uni
         self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
@@ -211,6 +250,14 @@ class Corrector:
         raw = np.asarray(model.unigram, dtype=np.float64)[: len(words)]
         self.free_prior = self.log_unigram.copy()
         self.free_prior[self.tok.unk_id] = math.log((raw[self.tok.unk_id] + 0.5) / (raw.sum() + 1.0))
+        # a model that scores chosen words only (TypingModel) is asked for those alone
+        make_scorer = getattr(model, "candidate_scorer", None)
+        self._scorer = make_scorer() if make_scorer is not None else None
+        self._spelled: dict[str, float] = {}  # char-model log P of unknown spellings
+        # real words outside the vocabulary (seen in the training text) and how often
+        self.lexicon: dict[str, int] = dict(getattr(model, "known_words", None) or {})
+        unknown = float(np.asarray(model.unigram, dtype=np.float64)[self.tok.unk_id])
+        self._log_unknown = math.log(max(unknown, sum(self.lexicon.values()), 1.0))
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self._reset_caches()
@@ -230,6 +277,7 @@ class Corrector:
         self._cands = lru_cache(maxsize=50_000)(self._candidates)
         self._pair = lru_cache(maxsize=500_000)(self._pair_uncached)
         self._fine = lru_cache(maxsize=50_000)(self._clearly_fine)
+        self._settled = lru_cache(maxsize=50_000)(self._settled_uncached)
 
     # -- context-free candidates ------------------------------------------------------------------
     def _candidates(self, typed: str) -> _Cands:
@@ -243,8 +291,10 @@ class Corrector:
         words = [self.index.words[r] for r in rows.tolist()]
         if typed_id >= 0:
             other = ids != typed_id
-            ids, min_edits = ids[other], min_edits[other]
+            ids, min_edits, rows = ids[other], min_edits[other], rows[other]
             words = [w for w, o in zip(words, other.tolist(), strict=True) if o]
+        two_edit_ceiling = self._channel_ceiling(typed, rows, np.maximum(min_edits, 2))
+        maybe_one = (min_edits <= 1) & (np.abs(self._word_lens[rows] - len(typed)) <= 1)
         splits = []
         if typed_id < 0 and len(typed) >= 4 and "'" not in typed:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
@@ -257,15 +307,30 @@ class Corrector:
         if form is not None and (form[1] == "clitic" or not any(
                 w != form[0] and _single_edit(typed, w) for w in words)):
             regular = self.tok.ids[form[0]]
-        return _Cands(ids, words, min_edits, limit, typed_id, splits, regular)
+        return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, maybe_one,
+                      regular)
 
-    def _pair_uncached(self, typed: str, word: str, limit: int) -> tuple[int, float]:
-        """Edit distance (``limit + 1`` when beyond it) and log P(typed | word)."""
+    def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
+        """An upper bound on log P(typed | word) for the index words at ``rows``, each at least
+        ``edits`` edits away: every letter typed but not in the word was typed by an edit of
+        its own (at best its likeliest insertion or substitution), every letter of the word
+        missing from the typed string was lost by one, and any other edit is at best the
+        likeliest there is. Far tighter than ``edits`` times the likeliest edit, so most
+        two-edit candidates are ruled out without aligning them."""
+        diff = self.index.bag_diff(typed, rows)
+        extra, missing = np.maximum(-diff, 0), np.maximum(diff, 0)
+        best = self._best_edit
+        by_extra = extra @ self._typed_in + np.maximum(edits - extra.sum(1), 0) * best
+        by_missing = missing @ self._lost + np.maximum(edits - missing.sum(1), 0) * best
+        return np.minimum(by_extra, by_missing)
+
+    def _pair_uncached(self, typed: str, word: str, limit: int, errors: ErrorModel) -> tuple[int, float]:
+        """Edit distance (``limit + 1`` when beyond it) and log P(typed | word) under ``errors``."""
         d = 1 if _single_edit(typed, word) else osa_distance(typed, word, limit)
-        return d, (self.errors.logp(typed, word) if d <= limit else -math.inf)
+        return d, (errors.logp(typed, word) if d <= limit else -math.inf)
 
     def _search(self, low: str, c: _Cands, prior: np.ndarray | _LogView, need: int,
-                floor: float = -math.inf) -> list[tuple[str, float]]:
+                floor: float = -math.inf, errors: ErrorModel | None = None) -> list[tuple[str, float]]:
         """The ``need`` best-scoring candidates (word, score) that score at least ``floor``, best
         first.
 
@@ -278,8 +343,9 @@ class Corrector:
         if not len(c.ids):
             return []
         p = self.params
+        errors = errors or self.errors
         pri = prior[c.ids]
-        per_edit = min(p.channel_weight * self.errors.max_edit_logp + p.edit_cost, 0.0)
+        per_edit = min(p.channel_weight * errors.max_edit_logp + p.edit_cost, 0.0)
         ceiling = pri + c.min_edits * per_edit
         found: list[tuple[float, str]] = []
         least = floor  # floor: the need-th best score so far, or the caller's floor
@@ -293,28 +359,37 @@ class Corrector:
             del found[need:]
             return max(least, found[-1][0])
 
-        deferred: list[tuple[float, int]] = []
-        for i in np.argsort(-ceiling, kind="stable").tolist():
+        order = np.argsort(-ceiling, kind="stable")
+        deferred = [] if c.limit < 2 else np.flatnonzero(~c.maybe_one).tolist()
+        for i in order[c.maybe_one[order]].tolist():  # only these can be one edit away
             if ceiling[i] < floor:
                 break
             word = c.words[i]
             if _single_edit(low, word):
-                d, ch = self._pair(low, word, c.limit)
+                d, ch = self._pair(low, word, c.limit, errors)
                 floor = add(float(pri[i] + p.channel_weight * ch + p.edit_cost * d), word)
             elif c.limit >= 2:
-                deferred.append((float(pri[i] + max(2, c.min_edits[i]) * per_edit), i))
-        deferred.sort(reverse=True)
-        for top, i in deferred[: p.max_two_edit]:
+                deferred.append(i)
+        # likeliest first (ties: the later candidate first); those whose ceiling fell below
+        # the floor before the loop above reached them sort after every one that can win
+        idx = np.array(deferred, dtype=np.int64)
+        tops = pri[idx] + np.maximum(2, c.min_edits[idx]) * per_edit
+        ranked = idx[np.lexsort((-idx, -tops))][: p.max_two_edit]
+        two_edit = pri + p.channel_weight * c.two_edit_ceiling + 2 * p.edit_cost
+        for i in ranked.tolist():
+            top = float(pri[i] + max(2, c.min_edits[i]) * per_edit)
             if top < floor:
                 break
+            if two_edit[i] < floor:  # the letter bound rules it out: no alignment needed
+                continue
             # no exact distance here: the alignment's own cost ranks a word that is really
             # three edits away far below any two-edit one
-            ch = self.errors.logp(low, c.words[i])
+            ch = errors.logp(low, c.words[i])
             floor = add(float(pri[i] + p.channel_weight * ch + 2 * p.edit_cost), c.words[i])
         found.sort(reverse=True)
         return [(w, s) for s, w in found]
 
-    def _user_candidates(self, typed: str) -> list[tuple[str, float]]:
+    def _user_candidates(self, typed: str, errors: ErrorModel) -> list[tuple[str, float]]:
         """The user's own words (outside the vocabulary) near ``typed``, with channel scores."""
         words = self.model.user_words
         if not words:
@@ -326,7 +401,7 @@ class Corrector:
         if self._user_index is None:
             return []
         p = self.params
-        return [(w, p.channel_weight * self._pair(typed, w, 2)[1] + p.edit_cost * d)
+        return [(w, p.channel_weight * self._pair(typed, w, 2, errors)[1] + p.edit_cost * d)
                 for w, _, d in self._user_index.lookup(typed) if d > 0]
 
     # -- scoring ----------------------------------------------------------------------------------
@@ -334,6 +409,8 @@ class Corrector:
         """log P(next word | context) over the vocabulary (the unigram without context)."""
         if not context.strip():
             return self.log_unigram
+        if self._scorer is not None:
+            return _ScoreView(self._scorer.at(context))
         return _LogView(np.asarray(self.model.next_word_probs(context), dtype=np.float64))
 
     def _keep_oov(self, typed: str, prior: np.ndarray | _LogView) -> float:
@@ -343,30 +420,43 @@ class Corrector:
         p = self.params
         if len(typed) > p.max_word:
             return 0.0
-        spelling = self.model.char_logprob(typed)
+        spelling = self._spelling(typed)
         if not math.isfinite(spelling):  # a model without a character LM
             spelling = -3.0 * len(typed)
         short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
-        return float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
+        keep = float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
+        seen = self.lexicon.get(typed)
+        if seen:  # a real word: as likely as its share of the unknown words in training
+            keep = max(keep, float(prior[self.tok.unk_id]) + math.log(seen) - self._log_unknown
+                       + p.lexicon_offset)
+        return keep
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
-                   above: float | None = None, prior: np.ndarray | _LogView | None = None
+                   above: float | None = None, prior: np.ndarray | _LogView | None = None,
+                   name: bool | None = None, errors: ErrorModel | None = None
                    ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
         ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
         ``above`` only corrections scoring over keep + margin + ``above`` are searched for
-        (autocorrect needs no others)."""
+        (autocorrect needs no others). ``name``: whether the word stands where a name would
+        (by default read off the end of ``context``). ``errors``: the channel (by default the
+        spelling-error one)."""
         low = typed.lower()
         c = self._cands(low)
-        user = self._user_candidates(low)
+        errors = errors or self.errors
+        user = self._user_candidates(low, errors)
         margin = self._margin(c, low)
-        if looks_like_name(typed, context, self.tok.ids):
+        if looks_like_name(typed, context, self.tok.ids) if name is None else name:
             margin += self.params.margin_name
         if not (len(c.ids) or c.splits or user):
             return [(low, 0.0, "typed")], margin
         if prior is None:
             prior = self._log_prior(context)
+        if isinstance(prior, _ScoreView):  # everything this decision may look up, at once
+            ids = np.array([*c.ids.tolist(), c.typed_id, self.tok.unk_id, c.regular,
+                            *(self.tok.ids[left] for left, _ in c.splits)])
+            prior.fetch(ids[ids >= 0])
         if c.typed_id >= 0:
             keep = float(prior[c.typed_id])
         elif low in self.model.user_words:
@@ -377,7 +467,7 @@ class Corrector:
                 keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
         floor = -math.inf if above is None else keep + margin + above
-        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor)]
+        out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor, errors)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for left, right in c.splits:
@@ -395,19 +485,31 @@ class Corrector:
         if low in self.model.user_words:
             return p.margin_known
         if c.typed_id < 0:
-            return p.margin_regular if c.regular >= 0 else p.margin_oov
+            if c.regular >= 0:
+                return p.margin_regular
+            return p.margin_lexicon if low in self.lexicon else p.margin_oov
         return p.margin_known if self.unigram[c.typed_id] >= p.known_count else p.margin_rare
 
     def best(self, typed: str, context: str = "") -> str:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
+        settled = self._decided_without_context(typed, context)
+        return settled if settled is not None else self._decide_in_context(typed, context)
+
+    def _decided_without_context(self, typed: str, context: str) -> str | None:
+        """``best`` when the language model is not needed (None for a close call). Of the
+        context only its last characters matter here (a capital after them is a name)."""
         if not _should_check(typed, self.model.user_words, self.params.max_word):
             return typed
         if self._fine(typed.lower()):
             return typed
-        settled = self._settled_without_context(typed, context)
-        if settled is not None:
-            return settled
-        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0)
+        return self._settled_without_context(typed, context)
+
+    def _decide_in_context(self, typed: str, context: str,
+                           prior: np.ndarray | _ScoreView | None = None) -> str:
+        """``best`` for a close call: the typing model scores the readings in context (or
+        ``prior``, those scores already looked up for it)."""
+        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0, prior=prior,
+                                       errors=self.typing_errors)
         keep = next(s for w, s, k in hyps if k == "typed")
         word, score, kind = hyps[0]
         if kind == "typed" or score - keep < margin:
@@ -417,10 +519,17 @@ class Corrector:
     def _settled_without_context(self, typed: str, context: str) -> str | None:
         """The decision, when the unigram alone makes it by more than context usually moves
         scores (``context_range``): saves the language model for the close calls."""
-        reach = self.params.context_range
-        if not math.isfinite(reach):
+        if not math.isfinite(self.params.context_range):
             return None
-        hyps, margin = self.hypotheses(typed, context, need=2, above=-reach, prior=self.free_prior)
+        user = self.model.user_words  # the user's words are candidates too: part of the key
+        return self._settled(typed, looks_like_name(typed, context, self.tok.ids), id(user), len(user))
+
+    def _settled_uncached(self, typed: str, name: bool, *user_dictionary) -> str | None:
+        """``_settled_without_context`` for a word, where a name would stand or not (cached
+        per state of the user's dictionary)."""
+        reach = self.params.context_range
+        hyps, margin = self.hypotheses(typed, need=2, above=-reach, prior=self.free_prior, name=name,
+                                       errors=self.typing_errors)
         keep = next(s for _, s, k in hyps if k == "typed")
         fixes = [(w, s) for w, s, k in hyps if k != "typed"]
         if not fixes:
@@ -439,7 +548,7 @@ class Corrector:
         if c.typed_id < 0:
             return False
         bar = float(self.log_unigram[c.typed_id]) - self.params.skip_known
-        return not self._search(low, c, self.log_unigram, 1, floor=bar)
+        return not self._search(low, c, self.log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- public API -------------------------------------------------------------------------------
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
@@ -476,32 +585,98 @@ class Corrector:
         return out
 
     def autocorrect(self, text: str) -> str:
-        """``text`` with each word replaced by its confident correction in context."""
+        """``text`` with each word replaced by its confident correction in context.
+
+        The words to check are found first, and most are decided without the language model
+        (clearly fine, or clearly a slip). The close calls left are then decided in context,
+        each after the text corrected before it, paragraph by paragraph: with a typing model
+        the paragraphs go side by side (``_close_calls_by_paragraph``)."""
         if not isinstance(text, str) or not text:
             return text if isinstance(text, str) else ""
-        # the output so far is also the context of the next word; += on a local string grows
-        # it in place (a join per word would copy the whole document every time)
-        written = ""
-        pos = 0
-        for chunk in re.finditer(r"\S+", text):
-            written += text[pos:chunk.start()]
-            pos = chunk.end()
-            s = chunk.group()
-            if chunk_kind(s) != "text":
-                written += s
-                continue
-            cpos = 0
-            for m in _WORD_IN_CHUNK.finditer(s):
-                written += s[cpos:m.start()]
-                cpos = m.end()
-                word = normalize(m.group())
-                if _elided(s, m.start(), m.end()):
-                    written += m.group()
-                    continue
-                fixed = self.best(word, written)
-                written += m.group() if fixed == word else fixed
-            written += s[cpos:]
-        return written + text[pos:]
+        self._prefetch_spellings(text)
+        spans = list(_word_spans(text))
+        out = [self._decided_without_context(word, _context_tail(text, start))
+               for start, _, word in spans]
+        if None in out:
+            if self._scorer is not None and hasattr(self._scorer, "advance"):
+                self._close_calls_by_paragraph(text, spans, out)
+            else:
+                self._close_calls_in_order(text, spans, out)
+        return _assemble(text, spans, out, 0, len(spans), 0, len(text))
+
+    def _close_calls_in_order(self, text: str, spans: list[tuple[int, int, str]],
+                              out: list[str | None]) -> None:
+        """Decide the close calls (``None`` in ``out``) left to right, each after the text as
+        corrected before it (any language model)."""
+        # += on a local string grows it in place (a join per word would copy the whole text)
+        written, pos, done = "", 0, 0
+        for k, (start, _, word) in enumerate(spans):
+            if out[k] is None:
+                written += _assemble(text, spans, out, done, k, pos, start)
+                out[k] = self._decide_in_context(word, written)
+                pos, done = start, k
+
+    def _close_calls_by_paragraph(self, text: str, spans: list[tuple[int, int, str]],
+                                  out: list[str | None], block: int = 128) -> None:
+        """Decide the close calls with the typing model, a block of paragraphs at a time.
+
+        A close call's context is the text before its paragraph as typed (that part only feeds
+        the document cache and the n-gram's first words) and its own paragraph as corrected,
+        so the paragraphs are independent and go side by side: at each step every open
+        paragraph's LSTM reads on to its next close call (``CandidateScorer.advance``, one
+        batch), and each of those close calls is decided."""
+        bos, encode = self.tok.bos_id, self._scorer.encode
+        first = [start for start, _, _ in spans]
+        paras: dict[int, list[int]] = {}
+        for k, (start, _, _) in enumerate(spans):
+            if out[k] is None:
+                paras.setdefault(text.rfind("\n", 0, start) + 1, []).append(k)
+        typed = _TypedTokens(encode, bos, text)
+        starts = list(paras)
+        for b in range(0, len(starts), block):
+            todo = {p: paras[p] for p in starts[b:b + block]}
+            before = {p: typed.before(p) for p in todo}
+            runs = {p: ParagraphRun() for p in todo}
+            pos = {p: p for p in todo}  # text position up to which ``written`` is built ...
+            done = {p: bisect.bisect_left(first, p) for p in todo}  # ... and the next span
+            written = dict.fromkeys(todo, "")
+            while todo:
+                asks = {}
+                for p, close in todo.items():
+                    k = close[0]
+                    written[p] += _assemble(text, spans, out, done[p], k, pos[p], spans[k][0])
+                    pos[p], done[p] = spans[k][0], k
+                    asks[p] = [bos, *encode(written[p])]
+                self._scorer.advance([(runs[p], para) for p, para in asks.items()])
+                for p, para in asks.items():
+                    k = todo[p].pop(0)
+                    prior = _ScoreView(self._scorer.after(before[p], para))
+                    out[k] = self._decide_in_context(spans[k][2], _context_tail(text, spans[k][0]), prior)
+                    if not todo[p]:
+                        del todo[p]
+
+    def _prefetch_spellings(self, text: str) -> None:
+        """Score the spellings of the text's unknown words in one batch (one char-LSTM call per
+        word is most of the time of an unknown word) into the spelling cache."""
+        batch = getattr(self.model, "char_logprobs", None)
+        if batch is None:
+            return
+        words = sorted({w for w in map(str.lower, _PLAIN_WORD.findall(text))
+                        if len(w) <= self.params.max_word and w not in self.tok.ids
+                        and w not in self._spelled})
+        if len(self._spelled) + len(words) > _SPELLING_CACHE:
+            self._spelled.clear()
+        for word, logp in zip(words, batch(words), strict=True):
+            self._spelled[word] = logp
+
+    def _spelling(self, low: str) -> float:
+        """log P(``low``) under the character model, cached (a word is often scored twice)."""
+        logp = self._spelled.get(low)
+        if logp is None:
+            if len(self._spelled) >= _SPELLING_CACHE:
+                self._spelled.clear()
+            logp = self._spelled[low] = self.model.char_logprob(low)
+        return logp
 
 
 _CLITICS = ("'s", "'d", "'ll", "'ve", "'re", "'m", "'t")
@@ -544,6 +719,57 @@ def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
     return None
 
 
+class _TypedTokens:
+    """Token ids of a text as typed, up to successive paragraph starts (each piece of the
+    text tokenized once): the earlier-paragraph context of ``_close_calls_by_paragraph``."""
+
+    def __init__(self, encode, bos: int, text: str):
+        self.encode, self.text = encode, text
+        self.pos, self.tail = 0, [bos]
+
+    def before(self, para: int) -> list[int]:
+        """The last ``CACHE_WINDOW`` ids before the paragraph starting at ``para`` (which must
+        not precede the previous one asked for), without the boundary the paragraph opens."""
+        if para > self.pos:
+            self.tail = (self.tail + self.encode(self.text[self.pos:para], self.tail[-1]))[-CACHE_WINDOW - 1:]
+            self.pos = para
+        return self.tail[:-1]
+
+
+def _assemble(text: str, spans: list[tuple[int, int, str]], out: list[str | None],
+              first: int, stop: int, lo: int, hi: int) -> str:
+    """``text[lo:hi]`` with the words ``spans[first:stop]`` (inside it) written as decided in
+    ``out`` (as typed where undecided or unchanged)."""
+    parts, pos = [], lo
+    for k in range(first, stop):
+        start, end, word = spans[k]
+        fixed = out[k]
+        if fixed is not None and fixed != word:
+            parts += (text[pos:start], fixed)
+            pos = end
+    parts.append(text[pos:hi])
+    return "".join(parts)
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, normalised word)`` of each word of ``text`` that autocorrect may touch:
+    words of ordinary text chunks (not URLs, addresses, code or numbers), not elisions."""
+    for chunk in re.finditer(r"\S+", text):
+        s = chunk.group()
+        if chunk_kind(s) != "text":
+            continue
+        for m in _WORD_IN_CHUNK.finditer(s):
+            if not _elided(s, m.start(), m.end()):
+                yield chunk.start() + m.start(), chunk.start() + m.end(), normalize(m.group())
+
+
+def _context_tail(text: str, end: int, keep: int = 80) -> str:
+    """A short stand-in for ``text[:end]`` that ends in the same characters (all that the
+    name rule reads), so the first pass never copies the whole text before each word."""
+    tail = text[max(0, end - keep):end]
+    return tail if tail.strip() or end <= keep else text[:end].rstrip()[-keep:]
+
+
 def _elided(chunk: str, start: int, end: int) -> bool:
     """Whether the word at ``chunk[start:end]`` has an apostrophe glued to one side: an
     elision (``tho'``, ``thro'``, ``'tis``, ``o'``), not a typo. On both sides it is a quote."""
@@ -555,7 +781,7 @@ def looks_like_name(typed: str, context: str, vocab: dict[str, int]) -> bool:
     """An unknown word written with a capital in mid-sentence is most likely a name."""
     if not typed[:1].isupper() or typed.lower() in vocab:
         return False
-    before = context.rstrip()
+    before = context[-80:].rstrip() or context.rstrip()  # the tail, unless it is all blank
     return bool(before) and before[-1] not in ".!?:;\"'(\n" and not before.endswith("--")
 
 

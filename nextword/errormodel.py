@@ -181,6 +181,13 @@ def learn(counts: dict[str, Counter], strength: float = 20.0, slips: float = 0.0
     return {"alphabet": ALPHABET, "tables": tables, "pairs_used": counts["pairs"]["used"]}
 
 
+def _read_params(path: str | Path | None) -> dict:
+    """The parameters in the shipped error-model file, or in the JSON file at ``path``."""
+    if path is None:
+        return json.loads(resources.files("nextword").joinpath("resources/error_model.json").read_text("utf-8"))
+    return json.loads(Path(path).read_text("utf-8"))
+
+
 # -- scoring --------------------------------------------------------------------------------------
 
 class ErrorModel:
@@ -201,11 +208,30 @@ class ErrorModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> ErrorModel:
         """The shipped model, or the JSON file at ``path``."""
-        if path is None:
-            text = resources.files("nextword").joinpath("resources/error_model.json").read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        return cls(json.loads(text))
+        return cls(_read_params(path))
+
+    @classmethod
+    def load_typing(cls, path: str | Path | None = None) -> ErrorModel:
+        """The typist's channel of the shipped model (or of ``path``): the learned tables mixed
+        with pure keyboard slips (``learn(slips=...)``); the learned ones if the file has none."""
+        params = _read_params(path)
+        typing = params.get("typing")
+        return cls({**params, "tables": typing["tables"]} if isinstance(typing, dict) else params)
+
+    def letter_bounds(self) -> tuple[list[float], list[float]]:
+        """For each letter of a bag (a-z, apostrophe, anything else): the likeliest edit that
+        types it where it was not meant (an insertion of it or a substitution by it), and the
+        likeliest that loses it (its deletion or substitution). A typed word with letters its
+        candidate lacks needs one such edit per extra letter, which bounds the channel."""
+        letters = ALPHABET[1:27] + "'"
+        sub, dele, ins = self.tables["sub"], self.tables["del"], self.tables["ins"]
+        typed_in, lost = [], []
+        for ch in letters:
+            i = _INDEX[ch]
+            typed_in.append(max(max(row[i] for row in ins), max(row[i] for row in sub)))
+            lost.append(max(max(row[i] for row in dele), max(sub[i])))
+        # characters outside the alphabet cost ``unknown``, never more than the likeliest edit
+        return typed_in + [self.max_edit_logp], lost + [self.max_edit_logp]
 
     def edit_logp(self, e: Edit) -> float:
         ia, ib = _INDEX.get(e.a), _INDEX.get(e.b)

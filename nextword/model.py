@@ -110,6 +110,37 @@ class AdaptiveIO(nn.Module):
             parts.append(head[..., n0 + i - 1 : n0 + i] + F.log_softmax(self._logits(h, i), dim=-1))
         return torch.cat(parts, dim=-1)
 
+    def softmax_pieces(self, h: torch.Tensor) -> dict:
+        """The normalised pieces ``log_probs_of`` keeps in its cache, for a batch of states
+        ``h`` (n, dim) at once: one product per bucket for all n (row i is state i's)."""
+        pieces = {"head": self._head(h)}
+        for i in range(1, len(self.tables)):
+            pieces[i] = F.log_softmax(self._logits(h, i), dim=-1)
+        return pieces
+
+    def log_probs_of(self, h: torch.Tensor, ids: torch.Tensor, cache: dict | None = None
+                     ) -> torch.Tensor:
+        """Log-probabilities of the words ``ids`` (k,) after one state ``h`` (dim,): the same
+        values as ``log_probs(h)[ids]``, but a rare bucket is normalised only when one of the
+        ids falls in it (a correction asks about a few dozen words, not 30,000). ``cache``
+        (a dict, empty for a new ``h``) keeps the normalised pieces for the next call."""
+        cache = {} if cache is None else cache
+        if "head" not in cache:
+            cache["head"] = self._head(h)
+        head = cache["head"]
+        n0 = self.bounds[1]
+        out = torch.empty(len(ids), dtype=head.dtype)
+        in_head = ids < n0
+        out[in_head] = head[ids[in_head]]
+        for i in range(1, len(self.tables)):
+            lo, hi = self.bounds[i], self.bounds[i + 1]
+            mask = (ids >= lo) & (ids < hi)
+            if mask.any():
+                if i not in cache:
+                    cache[i] = F.log_softmax(self._logits(h, i), dim=-1)
+                out[mask] = head[n0 + i - 1] + cache[i][ids[mask] - lo]
+        return out
+
     def nll(self, h: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Summed negative log-likelihood of ``target`` (N,) given ``h`` (N, dim)."""
         head = self._head(h)
@@ -162,6 +193,18 @@ class LanguageModel(nn.Module):
         if self.out_proj is not None:
             out = self.out_proj(out)
         return out, state
+
+    def hidden_last(self, ids: torch.Tensor, lengths: torch.Tensor, state: State | None = None
+                    ) -> tuple[torch.Tensor, State]:
+        """For a batch of sequences of different ``lengths`` (padded after their ends): the
+        features after each one's last token (batch, dim) and each one's own final state
+        (the padding is packed away, so it reaches neither). Inference only: no dropout."""
+        x = nn.utils.rnn.pack_padded_sequence(self.io.embed(ids), lengths, batch_first=True,
+                                              enforce_sorted=False)
+        out, state = self.core.lstm(x, state)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+        last = out[torch.arange(len(lengths)), lengths - 1]
+        return (last if self.out_proj is None else self.out_proj(last)), state
 
     def loss(self, batch: tuple[torch.Tensor, torch.Tensor], state: State | None = None
              ) -> tuple[torch.Tensor, State, int]:

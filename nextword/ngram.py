@@ -71,8 +71,11 @@ class KneserNey:
         return cls(vocab_size, keys, counts, discounts)
 
     # -- querying -----------------------------------------------------------------------------------
-    def probs(self, context: list[int] | np.ndarray) -> np.ndarray:
-        """Probability of every vocabulary word after ``context`` (its last order-1 ids)."""
+    def probs(self, context: list[int] | np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Probability of every vocabulary word after ``context`` (its last order-1 ids), or
+        with ``ids`` of those words only (the same values, without touching the rest)."""
+        if ids is not None:
+            return self._probs_of(context, np.asarray(ids, dtype=np.int64))
         p = self.unigram
         ctx = [int(x) for x in context[-(self.order - 1):]] if self.order > 1 else []
         shift = np.uint64(self.bits)
@@ -93,6 +96,33 @@ class KneserNey:
             p = p * (d * len(c) / total)
             p[words] += np.maximum(c - d, 0) / total
         return p if p is not self.unigram else p.copy()
+
+    def _probs_of(self, context: list[int] | np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """``probs(context)[ids]`` computed for ``ids`` alone: a context's followers are one
+        sorted run of keys, so each order is a binary search per id."""
+        p = self.unigram[ids]
+        ctx = [int(x) for x in context[-(self.order - 1):]] if self.order > 1 else []
+        shift = np.uint64(self.bits)
+        for n in range(2, self.order + 1):
+            if len(ctx) < n - 1:
+                break
+            key = 0
+            for w in ctx[len(ctx) - (n - 1):]:
+                key = (key << self.bits) | w
+            keys = self.keys[n - 1]
+            lo = np.searchsorted(keys, np.uint64(key) << shift)
+            hi = np.searchsorted(keys, np.uint64(key + 1) << shift)
+            if hi == lo:
+                break
+            c = self.counts[n - 1][lo:hi].astype(np.float64)
+            total, d = c.sum(), self.discounts[n - 1]
+            p = p * (d * len(c) / total)
+            wanted = (np.uint64(key) << shift) | ids.astype(np.uint64)
+            at = np.searchsorted(keys[lo:hi], wanted)
+            found = at < hi - lo
+            found[found] = keys[lo:hi][at[found]] == wanted[found]
+            p[found] += np.maximum(c[at[found]] - d, 0) / total
+        return p
 
     # -- files --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:

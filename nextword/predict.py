@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt
+from .lexicon import read_lexicon
 from .model import LanguageModel, LMConfig, State
 from .ngram import KneserNey
 from .tokenizer import SENTENCE_END, WordTokenizer
@@ -74,6 +75,8 @@ class _LSTMCursor:
         old = self.tokens
         common = min(stable, len(old), len(tokens))
         limit = min(len(old), len(tokens))
+        if common < limit and old[common:limit] == tokens[common:limit]:  # at C speed
+            common = limit
         while common < limit and old[common] == tokens[common]:
             common += 1
         if common == len(old) == len(tokens):
@@ -102,6 +105,151 @@ class _LSTMCursor:
             return self.lm.io.log_probs(self.out).double().numpy()
 
 
+class _ContextTokens:
+    """Token ids of a text that mostly grows at the end: re-tokenized only after the part
+    (up to the last whitespace) that was seen before."""
+
+    def __init__(self, encode, bos: int):
+        self.encode, self.bos = encode, bos
+        self.head, self.head_tokens = "", [bos]
+
+    def update(self, text: str) -> tuple[list[int], int]:
+        """Token ids of ``text`` (all tokens complete), and how many leading ids are unchanged
+        since the previous call."""
+        last_ws = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t"))
+        head = text[: last_ws + 1]
+        stable = len(self.head_tokens)
+        if not head.startswith(self.head):
+            self.head, self.head_tokens, stable = "", [self.bos], 0
+        if len(head) > len(self.head):
+            self.head_tokens = self.head_tokens + self.encode(head[len(self.head):], self.head_tokens[-1])
+            self.head = head
+        tail = self.encode(text[last_ws + 1:], self.head_tokens[-1])
+        return (self.head_tokens + tail if tail else self.head_tokens), stable
+
+
+class NextWordScores:
+    """P(next word | one fixed context) computed only for the word ids asked about, the same
+    values as the matching entries of ``TypingModel.next_word_probs``. A correction looks at a
+    few dozen of 30,000 words; the LSTM runs only when a probability is first asked for."""
+
+    def __init__(self, model: TypingModel, tokens: list[int], lstm_out, buckets: dict | None = None):
+        self.model, self.tokens = model, tokens
+        self._lstm_out = lstm_out  # () -> the LSTM's output after ``tokens``, or None
+        self._buckets = {} if buckets is None else buckets  # softmax pieces for that output
+
+    def probs(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        lstm = None
+        if self.model.weights["lstm"] and self._lstm_out is not None:
+            with torch.inference_mode():
+                h = self._lstm_out()
+                if h is not None:
+                    lm = self.model.word_lm
+                    lstm = lm.io.log_probs_of(h, torch.from_numpy(ids), self._buckets).double().numpy()
+        return self.model.mix(lstm, self.tokens, ids)
+
+
+@dataclass
+class ParagraphRun:
+    """The word LSTM's progress through one paragraph, for ``CandidateScorer.advance``."""
+
+    tokens: list[int] = field(default_factory=list)  # what it has read, from the boundary on
+    state: State | None = None
+    out: torch.Tensor | None = None  # its output after the last of them
+
+
+class CandidateScorer:
+    """``NextWordScores`` for the corrector. It keeps its own LSTM cursor, run over the current
+    paragraph only, from a fresh state at its start (as the sentence benchmarks score it): so
+    autocorrecting a document feeds the LSTM only the paragraphs that hold a close call, up to
+    the last one, and the editor's suggestion cursor is left where it is."""
+
+    def __init__(self, model: TypingModel):
+        self.model = model
+        lm = model.word_lm if model.weights["lstm"] else None
+        self._cursor = _LSTMCursor(lm) if lm is not None else None
+        self._tokens = _ContextTokens(model._encode, model.tokenizer.bos_id)
+        self._scanned = 0  # tokens searched for the last paragraph start ...
+        self._start = 0    # ... and where it is
+        self._ready: dict[tuple[int, ...], tuple[torch.Tensor, dict]] = {}  # see ``advance``
+
+    def advance(self, asks: list[tuple[ParagraphRun, list[int]]]) -> None:
+        """Bring many paragraphs' LSTM runs up to new questions side by side: each ask is a
+        run and its paragraph's tokens now (from the boundary token on). Only the tokens
+        after what the run has read go through the LSTM (one packed batch for all), and the
+        softmax pieces for all the new states come from one product per bucket. A later
+        ``after`` whose paragraph is one of these token lists costs nothing more. A run whose
+        tokens are not a prefix of its new list starts again from the boundary."""
+        self._ready = {}
+        if self._cursor is None or not asks:
+            return
+        lm = self.model.word_lm
+        moving = []
+        for run, para in asks:
+            if run.tokens != para[: len(run.tokens)]:
+                run.tokens, run.state, run.out = [], None, None
+            if len(para) > len(run.tokens):
+                moving.append((run, para))
+        with self.model._lock, torch.inference_mode():
+            if moving:
+                lengths = torch.tensor([len(p) - len(r.tokens) for r, p in moving])
+                ids = torch.zeros(len(moving), int(lengths.max()), dtype=torch.long)
+                for row, (run, para) in enumerate(moving):
+                    ids[row, : lengths[row]] = torch.tensor(para[len(run.tokens):])
+                zero = lm.init_state(1)
+                h0 = torch.cat([(r.state or zero)[0] for r, _ in moving], dim=1)
+                c0 = torch.cat([(r.state or zero)[1] for r, _ in moving], dim=1)
+                last, (h, c) = lm.hidden_last(ids, lengths, (h0, c0))
+                for row, (run, para) in enumerate(moving):
+                    run.tokens, run.out = para, last[row]
+                    run.state = (h[:, row:row + 1], c[:, row:row + 1])
+            outs = [run.out for run, _ in asks]
+            pieces = lm.io.softmax_pieces(torch.stack(outs))
+        for row, (_, para) in enumerate(asks):
+            self._ready[tuple(para)] = (outs[row], {k: v[row] for k, v in pieces.items()})
+
+    def at(self, context: str) -> NextWordScores:
+        """The scores after ``context`` (the LSTM catches up lazily, on the first question)."""
+        with self.model._lock:
+            tokens, stable = self._tokens.update(context if context[-1:].isspace() else context + " ")
+            start = self._paragraph_start(tokens, stable)
+        return self.after(tokens[max(0, start - CACHE_WINDOW):start], tokens[start:])
+
+    def encode(self, text: str, prev: int | None = None) -> list[int]:
+        """Token ids of ``text`` as the context tokenizer makes them (``prev``: the id before
+        it, the paragraph boundary by default); a partial last word counts as complete."""
+        bos = self.model.tokenizer.bos_id
+        return self.model._encode(text if text[-1:].isspace() else text + " ", bos if prev is None else prev)
+
+    def after(self, before: list[int], para: list[int]) -> NextWordScores:
+        """The scores after the tokens ``before`` (earlier paragraphs: only the last
+        ``CACHE_WINDOW`` matter) and ``para`` (the current paragraph, from its boundary)."""
+        tokens = (before + para)[-CACHE_WINDOW:]
+        if self._cursor is None:
+            return NextWordScores(self.model, tokens, None)
+        ready = self._ready.get(tuple(para)) if self._ready else None
+        if ready is not None:
+            return NextWordScores(self.model, tokens, lambda: ready[0], ready[1])
+
+        def lstm_out():
+            with self.model._lock:  # the cursor may have moved since: compare, do not trust stable
+                self._cursor.sync(para)
+                return self._cursor.out
+        return NextWordScores(self.model, tokens, lstm_out)
+
+    def _paragraph_start(self, tokens: list[int], stable: int) -> int:
+        """Index of the last paragraph boundary in ``tokens``, searching only the new ones."""
+        bos = self.model.tokenizer.bos_id
+        if stable < self._scanned or self._scanned > len(tokens):
+            self._scanned = self._start = 0
+        new = np.flatnonzero(np.asarray(tokens[self._scanned:]) == bos)
+        if len(new):
+            self._start = self._scanned + int(new[-1])
+        self._scanned = len(tokens)
+        return self._start
+
+
 class TypingModel:
     """What ``nextword.load()`` returns: suggest, correct and autocorrect (DESIGN.md)."""
 
@@ -115,6 +263,7 @@ class TypingModel:
         self.path = path
         self.weights = self._normalised(weights)
         self.user_words: set[str] = set()    # the user's dictionary: never corrected
+        self.known_words: dict[str, int] = {}  # real words outside the vocabulary (lexicon.py)
         self.blocked: set[str] = set()       # words the user asked never to see suggested
         self.personal = None                 # optional personal model: .probs(ids) -> array
         self.personal_weight = 0.0
@@ -125,7 +274,7 @@ class TypingModel:
         self._suggestable = tokenizer.word_mask.copy()
         self._lock = threading.RLock()
         self._cursor = _LSTMCursor(word_lm) if word_lm is not None else None
-        self._head, self._head_tokens = "", [tokenizer.bos_id]
+        self._tokens = _ContextTokens(self._encode, tokenizer.bos_id)
         self._dist_key: tuple | None = None
         self._dist: np.ndarray | None = None
         self._corrector = None
@@ -167,8 +316,10 @@ class TypingModel:
         if arrays["ids"].size and int(arrays["ids"].max()) >= tok.vocab_size:
             raise ckpt.ModelFileError(f"{path}/ngram.safetensors does not match tokenizer.json")
         ngram = KneserNey.build(arrays["ids"], tok.vocab_size, int(cfg.get("ngram_order", 4)))
-        return cls(tok, word_lm, char_lm, ngram, arrays["unigram"].astype(np.float64),
-                   cfg.get("mixture", {"lstm": 1.0}), cfg, path)
+        model = cls(tok, word_lm, char_lm, ngram, arrays["unigram"].astype(np.float64),
+                    cfg.get("mixture", {"lstm": 1.0}), cfg, path)
+        model.known_words = read_lexicon(path)
+        return model
 
     # -- context --------------------------------------------------------------------------------
     def _encode(self, text: str, prev: int) -> list[int]:
@@ -178,36 +329,34 @@ class TypingModel:
     def _context(self, text: str) -> tuple[list[int], int]:
         """Token ids of ``text`` (all tokens complete), and how many leading ids are unchanged
         since the previous call."""
-        last_ws = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t"))
-        head = text[: last_ws + 1]
-        stable = len(self._head_tokens)
-        if not head.startswith(self._head):
-            self._head, self._head_tokens, stable = "", [self.tokenizer.bos_id], 0
-        if len(head) > len(self._head):
-            self._head_tokens = self._head_tokens + self._encode(head[len(self._head):], self._head_tokens[-1])
-            self._head = head
-        tail = self._encode(text[last_ws + 1:], self._head_tokens[-1])
-        return (self._head_tokens + tail if tail else self._head_tokens), stable
+        return self._tokens.update(text)
 
-    def mix(self, lstm_log_probs: np.ndarray | None, context: list[int] | np.ndarray) -> np.ndarray:
+    def mix(self, lstm_log_probs: np.ndarray | None, context: list[int] | np.ndarray,
+            ids: np.ndarray | None = None) -> np.ndarray:
         """The suggestion distribution after ``context`` given the LSTM's log-probabilities there.
-        The one place the components are combined (evaluation calls it too)."""
+        The one place the components are combined (evaluation calls it too). With ``ids`` only
+        those words' probabilities (and ``lstm_log_probs`` holds only theirs)."""
         w = self.weights
         V = self.tokenizer.vocab_size
-        p = np.zeros(V)
+        p = np.zeros(V if ids is None else len(ids))
         if w["lstm"] and lstm_log_probs is not None:
             p += w["lstm"] * np.exp(lstm_log_probs)
         if w["ngram"]:
-            p += w["ngram"] * self.ngram.probs(context[-(self.ngram.order - 1):])
+            p += w["ngram"] * self.ngram.probs(context[-(self.ngram.order - 1):], ids)
         if w["cache"]:
-            p += w["cache"] * cache_probs(context, V)
+            cache = cache_probs(context, V)
+            p += w["cache"] * (cache if ids is None else cache[ids])
         if self.personal is not None and self.personal_weight:
             personal = self.personal.probs(context)
             if personal is not None:
                 trust = getattr(self.personal, "confidence", None)
                 w = self.personal_weight * (trust(context) if trust is not None else 1.0)
-                p = (1 - w) * p + w * personal
+                p = (1 - w) * p + w * (personal if ids is None else np.asarray(personal)[ids])
         return p
+
+    def candidate_scorer(self) -> CandidateScorer:
+        """A scorer of chosen next words, with its own LSTM state (for the corrector)."""
+        return CandidateScorer(self)
 
     def _distribution(self, tokens: list[int], stable: int) -> np.ndarray:
         lstm = None
@@ -348,6 +497,28 @@ class TypingModel:
         x = torch.tensor([ids[:-1]])
         lp, _ = self.char_lm.log_probs(x)
         return float(lp[0].gather(1, torch.tensor(ids[1:]).unsqueeze(1)).sum())
+
+    @torch.inference_mode()
+    def char_logprobs(self, words: list[str], batch: int = 256) -> list[float]:
+        """``char_logprob`` of many words at once: the words run through the char LSTM side by
+        side (grouped by length, so padding is short; the padding comes after each word and
+        the LSTM never looks ahead, so it changes nothing)."""
+        if self.char_lm is None:
+            return [float("-inf")] * len(words)
+        out = [float("-inf")] * len(words)
+        seqs = [self._char_ids(" " + w.lower() + " ") if w else [] for w in words]
+        order = sorted((i for i, s in enumerate(seqs) if s), key=lambda i: len(seqs[i]))
+        for b in range(0, len(order), batch):
+            group = order[b:b + batch]
+            width = max(len(seqs[i]) for i in group)
+            ids = torch.zeros(len(group), width, dtype=torch.long)
+            for row, i in enumerate(group):
+                ids[row, : len(seqs[i])] = torch.tensor(seqs[i])
+            lp, _ = self.char_lm.log_probs(ids[:, :-1])
+            picked = lp.gather(2, ids[:, 1:].unsqueeze(2)).squeeze(2)
+            for row, i in enumerate(group):
+                out[i] = float(picked[row, : len(seqs[i]) - 1].sum())
+        return out
 
     @torch.inference_mode()
     def char_complete(self, prefix: str, n: int = 3, beam: int = 8, max_len: int = 24

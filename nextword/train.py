@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from . import checkpoint as ckpt
 from .corpus import Corpus, read_corpus
 from .data import TokenFile, TokenStream
 from .errors import InputError
+from .lexicon import count_unknown_words, read_lexicon, write_lexicon
 from .model import LanguageModel, LMConfig
 from .ngram import KneserNey
 from .tokenizer import CHAR_BOUNDARY, WordTokenizer
@@ -74,7 +76,7 @@ class TypingTrainOptions:
 
 def _fingerprint(corpus: Corpus, opts: TypingTrainOptions) -> str:
     """Changes when the corpus content or an option that shapes the token streams changes."""
-    h = hashlib.sha256(f"streams-v2;{corpus.fingerprint};".encode())
+    h = hashlib.sha256(f"streams-v3;{corpus.fingerprint};".encode())
     for key in ("vocab_size", "min_frequency", "val_fraction"):
         h.update(f"{key}={getattr(opts, key)};".encode())
     return h.hexdigest()[:16]
@@ -105,6 +107,7 @@ class Prepared:
     chars: TokenFile
     val_chars: np.ndarray
     counts: dict[str, int]  # paragraphs on each side, for the model's config
+    lexicon: dict[str, int]  # real words outside the vocabulary (for autocorrect), with counts
 
 
 def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
@@ -118,9 +121,10 @@ def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
         split = corpus.split(opts.val_fraction)
         if not split.n_val:
             raise InputError("the corpus is too small: it needs at least two paragraphs")
-        tok = WordTokenizer.build(split.train(), opts.vocab_size, opts.min_frequency,
-                                  stats_every=max(1, split.n_chars // STATS_CHARS))
+        every = max(1, split.n_chars // STATS_CHARS)
+        tok = WordTokenizer.build(split.train(), opts.vocab_size, opts.min_frequency, stats_every=every)
         tok.save(work)
+        write_lexicon(work, count_unknown_words(islice(corpus.paragraphs(), 0, None, every), tok))
         TokenFile.write(work / "train.tokens", tok.encode_chunks(split.train()))
         TokenFile.write(work / "val.tokens", tok.encode_chunks(split.val()))
         char_every = max(1, split.n_chars // CHAR_TRAIN_CHARS)
@@ -131,7 +135,8 @@ def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
     counts = {k: int(v) for k, v in ckpt.read_json(stamp).items() if k != "fingerprint"}
     return Prepared(WordTokenizer.load(work), TokenFile(work / "train.tokens"),
                     TokenFile(work / "val.tokens").read(0, opts.max_val_tokens),
-                    TokenFile(work / "train.chars"), np.asarray(TokenFile(work / "val.chars")), counts)
+                    TokenFile(work / "train.chars"), np.asarray(TokenFile(work / "val.chars")), counts,
+                    read_lexicon(work))
 
 
 def char_stream(tok: WordTokenizer, paragraphs: Iterable[str], every: int, max_chars: int
@@ -270,7 +275,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
         "train_seconds": round(time.time() - started, 1),
         "seed": opts.seed,
     }
-    write_model_dir(out, tok, word_lm, char_lm, ngram_ids, unigram, config)
+    write_model_dir(out, tok, word_lm, char_lm, ngram_ids, unigram, config, data.lexicon)
     _barrier(world)
     return out
 
@@ -310,7 +315,8 @@ def _tune_mixture(word_lm: LanguageModel, ngram: KneserNey, val_ids: np.ndarray)
 
 
 def write_model_dir(out: Path, tok: WordTokenizer, word_lm: LanguageModel, char_lm: LanguageModel,
-                    train_ids: np.ndarray, unigram: np.ndarray, config: dict) -> None:
+                    train_ids: np.ndarray, unigram: np.ndarray, config: dict,
+                    known_words: dict[str, int] | None = None) -> None:
     """The whole model directory in one atomic step. Weights are stored as float16 (half the
     size; the loader computes in float32); the n-gram is rebuilt at load from the token ids."""
     tensors = {f"word.{k}": v.half() for k, v in word_lm.state_dict().items()}
@@ -324,3 +330,5 @@ def write_model_dir(out: Path, tok: WordTokenizer, word_lm: LanguageModel, char_
         ckpt.atomic_write_bytes(tmp / "ngram.safetensors", np_save({
             "ids": np.asarray(train_ids).astype(id_dtype), "unigram": unigram.astype(np.int64)}))
         ckpt.write_json(tmp / "config.json", config)
+        if known_words is not None:  # real words outside the vocabulary, for autocorrect
+            write_lexicon(tmp, known_words)

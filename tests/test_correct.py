@@ -321,3 +321,110 @@ def test_elisions_are_not_typos(corrector):
 
 def test_a_word_in_single_quotes_is_still_corrected(corrector):
     assert corrector.autocorrect("it is 'teh' end") == "it is 'the' end"
+
+
+# -- speed machinery: the same decisions, found with less work ------------------------------------
+
+MULTI = ("Teh system is mounted on boot adn the user can log in.\n"
+         "The pakcage manager installs teh files, and configuraton is in etc.\n\n"
+         "  A third paragrph with a sytem and teh end")
+
+
+def test_autocorrect_side_by_side_decides_as_one_word_at_a_time(tiny_model):
+    """Each close call after the text before its paragraph as typed and its own paragraph as
+    corrected, word by word: what the batched paragraph walk must reproduce."""
+    from nextword.correct import _context_tail, _word_spans
+
+    every = CorrectorParams(context_range=float("inf"))  # every word not clearly fine is a close call
+    ref = Corrector(tiny_model, params=every)
+    out, pos, para, para_out, close_calls = "", 0, 0, 0, 0
+    for start, end, word in _word_spans(MULTI):
+        here = MULTI.rfind("\n", 0, start) + 1
+        if here != para:  # a new paragraph: the gap holds the line break
+            out += MULTI[pos:here]
+            para, para_out, pos = here, len(out), here
+        out += MULTI[pos:start]
+        fixed = ref._decided_without_context(word, _context_tail(MULTI, start))
+        if fixed is None:
+            close_calls += 1
+            fixed = ref._decide_in_context(word, MULTI[:para] + out[para_out:])
+        out += MULTI[start:end] if fixed == word else fixed
+        pos = end
+    out += MULTI[pos:]
+    got = Corrector(tiny_model, params=every).autocorrect(MULTI)
+    assert got == out
+    assert close_calls >= 9 and got != MULTI
+
+
+def test_autocorrect_without_a_scoring_model_walks_the_close_calls_in_order(tiny_corpus):
+    from nextword.correct import FrequencyModel
+
+    fm = FrequencyModel.from_corpus([tiny_corpus / "tiny.txt"], vocab_size=3000)
+    from nextword.correct import _word_spans
+
+    c = Corrector(fm)
+    assert not hasattr(fm, "candidate_scorer")
+    written, pos = "", 0
+    for start, end, word in _word_spans(MULTI):  # each word after the text corrected before it
+        written += MULTI[pos:start]
+        fixed = c.best(word, written)
+        written += MULTI[start:end] if fixed == word else fixed
+        pos = end
+    assert c.autocorrect(MULTI) == written + MULTI[pos:] != MULTI
+
+
+def test_two_edit_channel_ceiling_is_never_below_the_real_channel_score(corrector):
+    p = corrector.params
+    for typed in ["systme", "pakcage", "configuraton", "debain", "recieve", "xyzzyq", "mountd"]:
+        c = corrector._cands(typed)
+        for i, word in enumerate(c.words):
+            if corrector._pair(typed, word, 2, corrector.errors)[0] < 2:
+                continue
+            for channel in (corrector.errors, corrector.typing_errors):  # it bounds both
+                assert c.two_edit_ceiling[i] >= channel.logp(typed, word) - 1e-9, (typed, word)
+    assert p.channel_weight > 0  # the bound is used scaled by it
+
+
+def test_unknown_spellings_of_a_text_are_scored_in_one_batch_and_cached(fresh_model):
+    c = Corrector(fresh_model)
+    calls = {"one": 0}
+    real = fresh_model.char_logprob
+
+    def one(word):
+        calls["one"] += 1
+        return real(word)
+
+    fresh_model.char_logprob = one
+    c.autocorrect("zorblax frobnicated the qwxyz gadgetry, zorblax again")
+    assert calls["one"] == 0
+    assert abs(c._spelling("qwxyz") - real("qwxyz")) < 1e-4
+
+
+def test_autocorrect_sees_words_added_to_the_users_dictionary_after_a_first_pass(fresh_model):
+    fresh_model.user_words = set()
+    c = Corrector(fresh_model)
+    assert c.autocorrect("the zorblaz and the system") != "the zorblax and the system"
+    fresh_model.user_words.add("zorblax")
+    assert c.autocorrect("the zorblaz and the system") == "the zorblax and the system"
+
+
+# -- the typist's channel and the lexicon ----------------------------------------------------------
+
+def test_autocorrect_decides_with_the_typing_channel_and_correct_ranks_with_the_spelling_one(tiny_model):
+    from nextword.errormodel import ErrorModel
+
+    c = Corrector(tiny_model)
+    assert c.errors.tables == ErrorModel.load().tables
+    assert c.typing_errors.tables == ErrorModel.load_typing().tables != c.errors.tables
+    # a neighbouring key is a likelier slip for the typist than in the spelling tables
+    assert c.typing_errors.logp("dhould", "should") > c.errors.logp("dhould", "should")
+
+
+def test_a_word_of_the_lexicon_is_kept_more_readily_than_an_unknown_string(fresh_model):
+    c = Corrector(fresh_model)
+    prior = c.log_unigram
+    plain = c._keep_oov("frobnicates", prior)
+    fresh_model.known_words = {"frobnicates": 3}
+    seen = Corrector(fresh_model)
+    assert seen._keep_oov("frobnicates", prior) > plain
+    assert seen._margin(seen._cands("frobnicates"), "frobnicates") == seen.params.margin_lexicon

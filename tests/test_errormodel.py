@@ -89,3 +89,26 @@ def test_slip_mixture_raises_adjacent_key_slips_the_learned_tables_rarely_saw():
     plain, mixed = ErrorModel(learn(counts)), ErrorModel(learn(counts, slips=0.6))
     assert mixed.logp("qar", "war") > plain.logp("qar", "war")  # q is next to w
     assert mixed.logp("xar", "war") < plain.logp("xar", "war")  # x is not
+
+
+def test_typing_channel_falls_back_to_the_learned_tables_in_an_older_file(tmp_path):
+    import json
+
+    from nextword.errormodel import ErrorModel
+
+    shipped = ErrorModel.load()
+    params = {"alphabet": shipped.tables and "^abcdefghijklmnopqrstuvwxyz'-", "tables": shipped.tables}
+    (tmp_path / "old.json").write_text(json.dumps(params), "utf-8")
+    assert ErrorModel.load_typing(tmp_path / "old.json").tables == shipped.tables
+
+
+def test_letter_bounds_are_never_below_an_edit_of_the_tables():
+    from nextword.errormodel import ALPHABET, ErrorModel
+
+    e = ErrorModel.load_typing()
+    typed_in, lost = e.letter_bounds()
+    letters = ALPHABET[1:27] + "'"
+    for i, ch in enumerate(letters):
+        j = ALPHABET.index(ch)
+        assert typed_in[i] >= max(row[j] for row in e.tables["ins"]) - 1e-12
+        assert lost[i] >= max(e.tables["sub"][j]) - 1e-12

@@ -32,3 +32,11 @@ def test_unigram_is_not_mutated_by_callers():
     p = kn.probs([4])
     p[:] = 0
     assert kn.probs([4]).sum() > 0.99
+
+
+def test_probabilities_of_chosen_ids_equal_the_full_distribution_there():
+    ids = np.random.default_rng(2).integers(0, 40, 3000)
+    kn = KneserNey.build(ids, 50, order=4)
+    wanted = np.array([0, 7, 7, 49, 13, 45])  # 45..49 never seen; repeats allowed
+    for ctx in ([], [1], [3, 4], list(ids[20:23]), [48, 48, 48]):
+        assert np.allclose(kn.probs(ctx, wanted), kn.probs(ctx)[wanted], rtol=1e-12, atol=0)

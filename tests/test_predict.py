@@ -121,3 +121,97 @@ def test_kneser_ney_baseline_runs_through_the_same_code(tiny_model):
 def test_odd_text_never_raises(tiny_model, text):
     out = tiny_model.suggest(text, 3)
     assert len(out) <= 3
+
+
+def test_adaptive_softmax_scores_chosen_ids_as_the_full_distribution_does(tiny_model):
+    import torch
+
+    io = tiny_model.word_lm.io
+    ids = torch.tensor([0, 5, io.bounds[-2], io.bounds[-1] - 1, 5])  # head and rare buckets
+    with torch.inference_mode():
+        h = torch.randn(io.dim)
+        cache: dict = {}
+        first = io.log_probs_of(h, ids, cache)
+        again = io.log_probs_of(h, ids, cache)  # from the kept pieces
+        assert torch.allclose(first, io.log_probs(h)[ids], atol=1e-5)
+        assert torch.equal(first, again)
+
+
+def test_mixture_of_chosen_ids_equals_the_full_mixture_there(tiny_model):
+    tokens = [tiny_model.tokenizer.bos_id, *[tiny_model.tokenizer.token_id(w) for w in ["the", "file", "is"]]]
+    ids = np.array([3, 10, 200, tiny_model.tokenizer.unk_id])
+    lstm = np.log(np.full(tiny_model.tokenizer.vocab_size, 1 / tiny_model.tokenizer.vocab_size))
+    full = tiny_model.mix(lstm, tokens)
+    assert np.allclose(tiny_model.mix(lstm[ids], tokens, ids), full[ids], rtol=1e-12, atol=0)
+
+
+def test_candidate_scorer_matches_next_word_probs_within_a_paragraph(fresh_model):
+    ids = np.array([1, 4, 50, 300, fresh_model.tokenizer.unk_id])
+    scorer = fresh_model.candidate_scorer()
+    for context in ("The file system is mounted on", "the user can", "The file system is"):
+        got = scorer.at(context).probs(ids)
+        assert np.allclose(got, fresh_model.next_word_probs(context)[ids], rtol=1e-5, atol=1e-9)
+
+
+def test_candidate_scorer_runs_the_lstm_over_the_current_paragraph_only(fresh_model):
+    seen = count_lstm_tokens(fresh_model)
+    scorer = fresh_model.candidate_scorer()
+    scores = scorer.at("a long first paragraph that no close call needed\nthe user")
+    assert seen["tokens"] == 0  # nothing runs until a probability is asked for
+    scores.probs(np.array([1]))
+    assert seen["tokens"] == 3  # the boundary, "the", "user"
+
+
+def test_batched_spelling_scores_equal_one_word_at_a_time(tiny_model):
+    words = ["the", "xqjzv", "a", "system's", "", "longerwordhere"]
+    batched = tiny_model.char_logprobs(words, batch=2)
+    for word, logp in zip(words, batched, strict=True):
+        one = tiny_model.char_logprob(word)
+        assert logp == one if not word else abs(logp - one) < 1e-4
+
+
+def test_packed_lstm_gives_each_sequence_its_own_last_output_and_state(tiny_model):
+    import torch
+
+    lm = tiny_model.word_lm
+    seqs = [[1, 5, 9, 2], [3], [7, 7]]
+    lengths = torch.tensor([len(s) for s in seqs])
+    ids = torch.zeros(3, 4, dtype=torch.long)
+    for row, s in enumerate(seqs):
+        ids[row, : len(s)] = torch.tensor(s)
+    with torch.inference_mode():
+        last, (h, c) = lm.hidden_last(ids, lengths)
+        for row, s in enumerate(seqs):
+            one, (h1, c1) = lm.hidden(torch.tensor([s]))
+            assert torch.allclose(last[row], one[0, -1], atol=1e-5)
+            assert torch.allclose(c[:, row], c1[:, 0], atol=1e-5)
+
+
+def test_advancing_paragraph_runs_side_by_side_scores_as_next_word_probs(fresh_model):
+    from nextword.predict import ParagraphRun
+
+    scorer = fresh_model.candidate_scorer()
+    ids = np.array([1, 4, 50, 300])
+    texts = ["The file system is mounted", "the user can log in and", "The"]
+    runs = [ParagraphRun() for _ in texts]
+    for cut in (1, None):  # a first step, then on to the end of each text
+        paras = [[fresh_model.tokenizer.bos_id, *scorer.encode(" ".join(t.split()[:cut]))] for t in texts]
+        scorer.advance(list(zip(runs, paras, strict=True)))
+        for text, run, para in zip(texts, runs, paras, strict=True):
+            assert run.tokens == para
+            got = scorer.after([], para).probs(ids)
+            want = fresh_model.next_word_probs(" ".join(text.split()[:cut]))[ids]
+            assert np.allclose(got, want, rtol=1e-4, atol=1e-9)
+
+
+def test_a_paragraph_run_that_no_longer_matches_its_text_starts_again(fresh_model):
+    from nextword.predict import ParagraphRun
+
+    scorer = fresh_model.candidate_scorer()
+    bos = fresh_model.tokenizer.bos_id
+    run = ParagraphRun()
+    scorer.advance([(run, [bos, *scorer.encode("the file system")])])
+    changed = [bos, *scorer.encode("the user system is")]
+    scorer.advance([(run, changed)])
+    got = scorer.after([], changed).probs(np.array([1, 4, 50]))
+    assert np.allclose(got, fresh_model.next_word_probs("the user system is")[[1, 4, 50]], rtol=1e-4)
