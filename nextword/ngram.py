@@ -11,6 +11,7 @@ range found by binary search, and the whole model is a few flat arrays in a safe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -77,35 +78,32 @@ class KneserNey:
         if ids is not None:
             return self._probs_of(context, np.asarray(ids, dtype=np.int64))
         p = self.unigram
-        ctx = [int(x) for x in context[-(self.order - 1):]] if self.order > 1 else []
-        shift = np.uint64(self.bits)
-        for n in range(2, self.order + 1):
-            if len(ctx) < n - 1:
-                break
-            key = 0
-            for w in ctx[len(ctx) - (n - 1):]:
-                key = (key << self.bits) | w
-            keys = self.keys[n - 1]
-            lo = np.searchsorted(keys, np.uint64(key) << shift)
-            hi = np.searchsorted(keys, np.uint64(key + 1) << shift)
-            if hi == lo:
-                break  # an unseen context has no seen extensions either
-            c = self.counts[n - 1][lo:hi].astype(np.float64)
-            words = (keys[lo:hi] & self.mask).astype(np.int64)
-            total, d = c.sum(), self.discounts[n - 1]
+        for _, keys, c, total, d in self._followers(context):
             p = p * (d * len(c) / total)
-            p[words] += np.maximum(c - d, 0) / total
+            p[(keys & self.mask).astype(np.int64)] += np.maximum(c - d, 0) / total
         return p if p is not self.unigram else p.copy()
 
     def _probs_of(self, context: list[int] | np.ndarray, ids: np.ndarray) -> np.ndarray:
         """``probs(context)[ids]`` computed for ``ids`` alone: a context's followers are one
         sorted run of keys, so each order is a binary search per id."""
         p = self.unigram[ids]
+        for prefix, keys, c, total, d in self._followers(context):
+            p = p * (d * len(c) / total)
+            wanted = prefix | ids.astype(np.uint64)
+            at = np.searchsorted(keys, wanted)
+            found = at < len(keys)
+            found[found] = keys[at[found]] == wanted[found]
+            p[found] += np.maximum(c[at[found]] - d, 0) / total
+        return p
+
+    def _followers(self, context: list[int] | np.ndarray
+                   ) -> Iterator[tuple[np.uint64, np.ndarray, np.ndarray, float, float]]:
+        """For n = 2, 3, ... while the last n-1 ids of ``context`` were seen as a context: the
+        context's key prefix, the sorted keys of its followers, their counts, the count total
+        and the discount of order n."""
         ctx = [int(x) for x in context[-(self.order - 1):]] if self.order > 1 else []
         shift = np.uint64(self.bits)
-        for n in range(2, self.order + 1):
-            if len(ctx) < n - 1:
-                break
+        for n in range(2, min(self.order, len(ctx) + 1) + 1):
             key = 0
             for w in ctx[len(ctx) - (n - 1):]:
                 key = (key << self.bits) | w
@@ -113,16 +111,9 @@ class KneserNey:
             lo = np.searchsorted(keys, np.uint64(key) << shift)
             hi = np.searchsorted(keys, np.uint64(key + 1) << shift)
             if hi == lo:
-                break
+                return  # an unseen context has no seen extensions either
             c = self.counts[n - 1][lo:hi].astype(np.float64)
-            total, d = c.sum(), self.discounts[n - 1]
-            p = p * (d * len(c) / total)
-            wanted = (np.uint64(key) << shift) | ids.astype(np.uint64)
-            at = np.searchsorted(keys[lo:hi], wanted)
-            found = at < hi - lo
-            found[found] = keys[lo:hi][at[found]] == wanted[found]
-            p[found] += np.maximum(c[at[found]] - d, 0) / total
-        return p
+            yield np.uint64(key) << shift, keys[lo:hi], c, c.sum(), self.discounts[n - 1]
 
     # -- files --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
