@@ -141,20 +141,26 @@ class AdaptiveIO(nn.Module):
                 out[mask] = head[n0 + i - 1] + cache[i][ids[mask] - lo]
         return out
 
-    def nll(self, h: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Summed negative log-likelihood of ``target`` (N,) given ``h`` (N, dim)."""
+    def target_log_probs(self, h: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """log p(target[j] | h[j]) for each row: (N, dim), (N,) -> (N,). Each rare bucket is
+        normalised only for the rows whose target falls in it, so nothing of size N x vocab is
+        ever made."""
         head = self._head(h)
         n0 = self.bounds[1]
+        out = head.new_empty(target.shape)
         in_head = target < n0
-        total = -head[in_head].gather(1, target[in_head].unsqueeze(1)).sum()
+        out[in_head] = head[in_head].gather(1, target[in_head].unsqueeze(1)).squeeze(1)
         for i in range(1, len(self.tables)):
             lo, hi = self.bounds[i], self.bounds[i + 1]
             mask = (target >= lo) & (target < hi)
             if mask.any():
                 lp = F.log_softmax(self._logits(h[mask], i), dim=-1)
-                total = total - head[mask, n0 + i - 1].sum()
-                total = total - lp.gather(1, (target[mask] - lo).unsqueeze(1)).sum()
-        return total
+                out[mask] = head[mask, n0 + i - 1] + lp.gather(1, (target[mask] - lo).unsqueeze(1)).squeeze(1)
+        return out
+
+    def nll(self, h: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Summed negative log-likelihood of ``target`` (N,) given ``h`` (N, dim)."""
+        return -self.target_log_probs(h, target).sum()
 
 
 @dataclass

@@ -296,8 +296,8 @@ def lstm_target_probs(lm: LanguageModel, ids: np.ndarray, chunk: int = 256) -> n
     for s in range(0, len(x) - 1, chunk):
         inp = x[s : min(s + chunk, len(x) - 1)].unsqueeze(0)
         tgt = x[s + 1 : s + 1 + inp.shape[1]]
-        lp, state = lm.log_probs(inp, state)
-        out.append(lp[0].gather(1, tgt.unsqueeze(1)).squeeze(1).exp())
+        h, state = lm.hidden(inp, state)
+        out.append(lm.io.target_log_probs(h[0], tgt).exp())  # never a (chunk x vocab) array
     return torch.cat(out).numpy().astype(np.float64)
 
 

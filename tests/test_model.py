@@ -46,3 +46,13 @@ def test_token_stream_batches_continue_each_column():
     assert (x1[:, 0] == y0[:, -1]).all()  # the next batch continues where the last one stopped
     shard = TokenStream(ids, batch_size=4, bptt=5, shard=1, n_shards=2)
     assert (shard.batch(0)[0] == x0[2:]).all()
+
+
+def test_target_log_probs_equal_the_full_distribution_at_the_targets():
+    torch.manual_seed(0)
+    lm = LanguageModel(LMConfig(vocab_size=300, dim=16, hidden_size=32, cutoffs=[50, 150])).eval()
+    h = torch.randn(40, 16)
+    target = torch.randint(0, 300, (40,))
+    full = lm.io.log_probs(h).gather(1, target.unsqueeze(1)).squeeze(1)
+    assert torch.allclose(lm.io.target_log_probs(h, target), full, atol=1e-5)
+    assert torch.allclose(lm.io.nll(h, target), -full.sum(), atol=1e-3)
