@@ -28,6 +28,7 @@ TEXT_SUFFIXES_SKIPPED = {".safetensors", ".pt", ".bin", ".gz", ".zip", ".png", "
 BLOCK = 1 << 22  # bytes read at a time; also the sample that decides a file's paragraph style
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"\s+")
+_TEXT = re.compile(r"\S")  # anything that survives whitespace collapsing makes a paragraph
 
 
 class CorpusWarning(UserWarning):
@@ -36,12 +37,14 @@ class CorpusWarning(UserWarning):
 
 @dataclass(frozen=True)
 class CorpusFile:
-    """One readable text file: its encoding and a digest of its bytes."""
+    """One readable text file: its encoding, a digest of its bytes, and whether it holds any
+    text besides whitespace (a file without any yields no paragraph)."""
 
     path: Path
     encoding: str
     size: int
     digest: str
+    has_text: bool
 
 
 @dataclass
@@ -173,7 +176,7 @@ def check_file(path: Path) -> CorpusFile | str:
     decoded once here, so streaming it later cannot fail halfway on a bad byte."""
     if path.suffix.lower() in TEXT_SUFFIXES_SKIPPED:
         return "not a text file"
-    digest, size = hashlib.sha256(), 0
+    digest, size, has_text = hashlib.sha256(), 0, False
     try:
         with open(path, "rb") as fh:
             block = fh.read(BLOCK)
@@ -182,16 +185,17 @@ def check_file(path: Path) -> CorpusFile | str:
                 return "binary or not UTF-8 text"
             decoder = codecs.getincrementaldecoder(encoding)()
             while block:
-                decoder.decode(block)
+                text = decoder.decode(block)
+                has_text = has_text or _TEXT.search(text) is not None
                 digest.update(block)
                 size += len(block)
                 block = fh.read(BLOCK)
-            decoder.decode(b"", final=True)
+            has_text = has_text or _TEXT.search(decoder.decode(b"", final=True)) is not None
     except UnicodeDecodeError:
         return "binary or not UTF-8 text"
     except OSError as exc:
         return f"unreadable ({exc.strerror or exc})"
-    return CorpusFile(path, encoding, size, f"{encoding}:{digest.hexdigest()}")
+    return CorpusFile(path, encoding, size, f"{encoding}:{digest.hexdigest()}", has_text)
 
 
 def _clean(block: str) -> str:
@@ -247,7 +251,7 @@ def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpu
         checked = check_file(path)
         if isinstance(checked, str):
             corpus.skipped.append(f"{path}: {checked}")
-        elif checked.size and next(file_paragraphs(path, checked.encoding), None) is not None:
+        elif checked.has_text:
             corpus.files.append(checked)
     if not corpus.files:
         detail = f" (skipped: {'; '.join(corpus.skipped[:3])})" if corpus.skipped else ""
