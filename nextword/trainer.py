@@ -263,7 +263,7 @@ class Trainer:
                                           completed=self.epoch * n_batches + self.step_in_epoch,
                                           info="")
         last_ckpt = time.monotonic()
-        tokens_seen, t_rate = 0, time.monotonic()
+        tokens_before, t_rate = self.tokens, time.monotonic()  # for this session's rate
         while self.epoch < self.cfg.epochs and not self._out_of_time():
             if self.step_in_epoch == 0:
                 self.state = None
@@ -276,10 +276,9 @@ class Trainer:
                 self.global_step += 1
                 self.elapsed += time.monotonic() - t0
                 run_loss, run_n = run_loss + loss * n, run_n + n
-                tokens_seen += n * self.world
                 self.tokens += n * self.world
                 if task is not None:
-                    rate = tokens_seen / max(1e-9, time.monotonic() - t_rate)
+                    rate = (self.tokens - tokens_before) / max(1e-9, time.monotonic() - t_rate)
                     self.progress.update(task, advance=1, info=(
                         f"ep {self.epoch + 1} loss {run_loss / run_n:.3f} {rate:,.0f} tok/s lr {lr:.1e}"))
                 if self.on_step is not None:

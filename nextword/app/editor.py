@@ -342,20 +342,23 @@ class NextwordApp(App[int]):
             self.status.incognito = incognito
             self.notify(f"Incognito {'on: nothing is learned or stored' if incognito else 'off'}")
 
-    def action_add_word(self) -> None:
-        """Add the word at the cursor to the dictionary (it is never autocorrected)."""
+    def _cursor_word(self) -> str | None:
+        """The word at the cursor, or None after telling the user there is none."""
         word = self.editor.word_at_cursor()
         if not word:
             self.notify("No word at the cursor", severity="warning")
+        return word or None
+
+    def action_add_word(self) -> None:
+        """Add the word at the cursor to the dictionary (it is never autocorrected)."""
+        if (word := self._cursor_word()) is None:
             return
         self.personal.add_to_dictionary(word)
         self.notify(f"Added {word!r} to your dictionary")
 
     def action_block_word(self) -> None:
         """Never suggest the word at the cursor again."""
-        word = self.editor.word_at_cursor()
-        if not word:
-            self.notify("No word at the cursor", severity="warning")
+        if (word := self._cursor_word()) is None:
             return
         self.personal.block(word)
         self.editor.request_suggestion()  # the ghost may be that very word

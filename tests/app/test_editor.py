@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nextword.app.widgets import SuggestionBar, SuggestRequest, quick_ghost
 
 
@@ -22,22 +24,14 @@ async def test_a_partial_word_shows_the_rest_of_the_word(new_app, type_text):
         assert ("sys" + ghost).lower() in app.model.tokenizer.ids
 
 
-async def test_tab_accepts_the_ghost(new_app, type_text):
+@pytest.mark.parametrize(("key", "typed"), [("tab", "I'll meet you at the"), ("right", "the sys")])
+async def test_tab_and_right_accept_the_ghost(new_app, type_text, key, typed):
     app = new_app()
     async with app.run_test() as pilot:
-        await type_text(app, pilot, "I'll meet you at the")
+        await type_text(app, pilot, typed)
         ghost = app.editor.suggestion
-        await pilot.press("tab")
-        assert app.editor.text == "I'll meet you at the" + ghost
-
-
-async def test_right_accepts_the_ghost(new_app, type_text):
-    app = new_app()
-    async with app.run_test() as pilot:
-        await type_text(app, pilot, "the sys")
-        ghost = app.editor.suggestion
-        await pilot.press("right")
-        assert app.editor.text == "the sys" + ghost
+        await pilot.press(key)
+        assert app.editor.text == typed + ghost
 
 
 async def test_ctrl_right_accepts_one_word_of_the_ghost(new_app, type_text, settle):
