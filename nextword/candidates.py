@@ -185,3 +185,19 @@ def split_candidates(typed: str, is_known: callable, min_part: int = 1) -> Itera
             continue
         if is_known(left) and is_known(right):
             yield left, right
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz'"
+
+
+def single_edits(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion (of a letter or an
+    apostrophe) away from ``word``: for looking a typed word up in a plain word list (a few
+    hundred probes) where building a delete index would cost more than it saves."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out

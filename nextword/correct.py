@@ -31,7 +31,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .candidates import DeleteIndex, common_affixes, osa_distance, split_candidates
+from .candidates import DeleteIndex, common_affixes, osa_distance, single_edits, split_candidates
 from .errormodel import ErrorModel
 from .predict import CACHE_WINDOW, ParagraphRun, Suggestion
 from .tokenizer import WordTokenizer, normalize, split_words
@@ -74,8 +74,13 @@ class CorrectorParams:
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
     margin_lexicon: float = 0.0  # ... and a word outside the vocabulary seen in the training text
     lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
+    lexicon_min_count: int = 1  # such words as corrections: seen at least this often
     context_range: float = 2.5  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
+    right_words: int = 2  # autocorrect: tokens after a close call that its readings must fit
+    right_weight: float = 1.3  # weight of log P(those tokens | text before, reading)
+    right_reach: float = 5.0  # corrections this far short of the margin may still win on them
+    right_readings: int = 3  # corrections weighed against the typed word when the text goes on
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 3  # words this short only get one-edit candidates
@@ -219,6 +224,7 @@ class _Cands:
     maybe_one: np.ndarray  # False where a word cannot be a single edit away (bag or length)
     regular: int  # for an unknown word regularly formed from known ones, the id of the known
     # word it stands for (``promis'd`` -> promised, ``richard's`` -> richard); else -1
+    lexicon: list[str]  # for an unknown word, real words outside the vocabulary one slip away
 
 
 class Corrector:
@@ -307,8 +313,11 @@ class Corrector:
         if form is not None and (form[1] == "clitic" or not any(
                 w != form[0] and _single_edit(typed, w) for w in words)):
             regular = self.tok.ids[form[0]]
+        lexicon = []
+        if typed_id < 0 and typed not in self.lexicon and len(typed) > p.short_word:
+            lexicon = sorted(w for w in single_edits(typed) if self.lexicon.get(w, 0) >= p.lexicon_min_count)
         return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, maybe_one,
-                      regular)
+                      regular, lexicon)
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least
@@ -425,11 +434,15 @@ class Corrector:
             spelling = -3.0 * len(typed)
         short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
         keep = float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
-        seen = self.lexicon.get(typed)
-        if seen:  # a real word: as likely as its share of the unknown words in training
-            keep = max(keep, float(prior[self.tok.unk_id]) + math.log(seen) - self._log_unknown
-                       + p.lexicon_offset)
+        if typed in self.lexicon:
+            keep = max(keep, self._lexicon_score(typed, prior))
         return keep
+
+    def _lexicon_score(self, word: str, prior: np.ndarray | _LogView) -> float:
+        """log P(``word``, a real word outside the vocabulary | context): P(unknown word |
+        context) times its share of the unknown words in the training text."""
+        return (float(prior[self.tok.unk_id]) + math.log(self.lexicon[word]) - self._log_unknown
+                + self.params.lexicon_offset)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    above: float | None = None, prior: np.ndarray | _LogView | None = None,
@@ -449,7 +462,7 @@ class Corrector:
         margin = self._margin(c, low)
         if looks_like_name(typed, context, self.tok.ids) if name is None else name:
             margin += self.params.margin_name
-        if not (len(c.ids) or c.splits or user):
+        if not (len(c.ids) or c.splits or user or c.lexicon):
             return [(low, 0.0, "typed")], margin
         if prior is None:
             prior = self._log_prior(context)
@@ -470,6 +483,9 @@ class Corrector:
         out += [(w, s, "correction") for w, s in self._search(low, c, prior, need, floor, errors)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
+        for w in c.lexicon:
+            ch = self.params.channel_weight * self._pair(low, w, 1, errors)[1] + self.params.edit_cost
+            out.append((w, self._lexicon_score(w, prior) + ch, "correction"))
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
@@ -491,9 +507,10 @@ class Corrector:
         return p.margin_known if self.unigram[c.typed_id] >= p.known_count else p.margin_rare
 
     def best(self, typed: str, context: str = "") -> str:
-        """The word autocorrect would write for ``typed`` after ``context`` (case kept)."""
+        """The word autocorrect would write for ``typed`` after ``context`` (case kept), with
+        nothing typed after it yet."""
         settled = self._decided_without_context(typed, context)
-        return settled if settled is not None else self._decide_in_context(typed, context)
+        return settled if settled is not None else self._choose(typed, *self._close_call(typed, context))
 
     def _decided_without_context(self, typed: str, context: str) -> str | None:
         """``best`` when the language model is not needed (None for a close call). Of the
@@ -504,17 +521,38 @@ class Corrector:
             return typed
         return self._settled_without_context(typed, context)
 
-    def _decide_in_context(self, typed: str, context: str,
-                           prior: np.ndarray | _ScoreView | None = None) -> str:
-        """``best`` for a close call: the typing model scores the readings in context (or
-        ``prior``, those scores already looked up for it)."""
-        hyps, margin = self.hypotheses(typed, context, need=1, above=0.0, prior=prior,
-                                       errors=self.typing_errors)
-        keep = next(s for w, s, k in hyps if k == "typed")
-        word, score, kind = hyps[0]
-        if kind == "typed" or score - keep < margin:
+    def _close_call(self, typed: str, context: str, prior: np.ndarray | _ScoreView | None = None,
+                    goes_on: bool = False) -> tuple[list[tuple[str, float, str]], float]:
+        """The readings of a close call scored in context (``prior``: those scores already
+        looked up for it) and the margin to beat. When the text goes on after the word, the
+        likeliest few corrections that the words after it could still carry over the margin
+        are kept too (``_choose`` weighs them with those words)."""
+        p = self.params
+        if goes_on and p.right_words > 0:
+            return self.hypotheses(typed, context, need=p.right_readings, above=-p.right_reach,
+                                   prior=prior, errors=self.typing_errors)
+        return self.hypotheses(typed, context, need=1, above=0.0, prior=prior, errors=self.typing_errors)
+
+    def _choose(self, typed: str, hyps: list[tuple[str, float, str]], margin: float,
+                follow: np.ndarray | None = None) -> str:
+        """The decision on a close call: the best reading (each scored in context plus
+        ``right_weight`` times ``follow``, how well it fits the words after it) replaces the
+        typed word if it beats keeping it by ``margin``."""
+        scores = [s for _, s, _ in hyps]
+        if follow is not None:
+            scores = [s + self.params.right_weight * f for s, f in zip(scores, follow.tolist(), strict=True)]
+        keep = next(s for s, (_, _, kind) in zip(scores, hyps, strict=True) if kind == "typed")
+        best = max(range(len(hyps)), key=scores.__getitem__)
+        word, _, kind = hyps[best]
+        if kind == "typed" or scores[best] - keep < margin:
             return typed
         return match_case(typed, word, self.tok)
+
+    def _readings(self, hyps: list[tuple[str, float, str]]) -> list[list[int]]:
+        """Token ids of each reading: its word (two for a split), the unknown-word id for a word
+        outside the vocabulary."""
+        ids, unk = self.tok.ids, self.tok.unk_id
+        return [[ids.get(part, unk) for part in w.split(" ")] for w, _, _ in hyps]
 
     def _settled_without_context(self, typed: str, context: str) -> str | None:
         """The decision, when the unigram alone makes it by more than context usually moves
@@ -577,44 +615,85 @@ class Corrector:
         return out
 
     def correct_tokens(self, tokens: Sequence[str], context: str = "") -> list[str]:
-        """Autocorrect a sequence of word tokens (one output per input, possibly two words)."""
-        out: list[str] = []
-        for tok in tokens:
-            ctx = (context + " " + " ".join(out)).strip() if out else context
-            out.append(self.best(tok, ctx))
-        return out
+        """Autocorrect a sequence of word tokens written one space apart after ``context``, as
+        ``autocorrect`` would the text they make: one output per input (possibly two words)."""
+        prefix = context + " " if context.strip() else ""
+        text = prefix + " ".join(tokens)
+        spans, out = self._decide(text, len(prefix))
+        starts = [start for start, _, _ in spans]
+        result, lo = [], len(prefix)
+        for token in tokens:
+            hi = lo + len(token)
+            first, stop = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+            result.append(_assemble(text, spans, out, first, stop, lo, hi))
+            lo = hi + 1
+        return result
 
     def autocorrect(self, text: str) -> str:
-        """``text`` with each word replaced by its confident correction in context.
-
-        The words to check are found first, and most are decided without the language model
-        (clearly fine, or clearly a slip). The close calls left are then decided in context,
-        each after the text corrected before it, paragraph by paragraph: with a typing model
-        the paragraphs go side by side (``_close_calls_by_paragraph``)."""
+        """``text`` with each word replaced by its confident correction in context: the text
+        before it and, where the text goes on, the words after it."""
         if not isinstance(text, str) or not text:
             return text if isinstance(text, str) else ""
-        self._prefetch_spellings(text)
+        spans, out = self._decide(text)
+        return _assemble(text, spans, out, 0, len(spans), 0, len(text))
+
+    def _decide(self, text: str, first: int = 0) -> tuple[list[tuple[int, int, str]], list[str]]:
+        """The words of ``text`` (``_word_spans``) and what autocorrect writes for each; words
+        before the position ``first`` are context only, kept as they are.
+
+        Most words are decided without the language model (clearly fine, or clearly a slip).
+        The close calls left are then decided in context, each after the text corrected
+        before it, paragraph by paragraph: with a typing model the paragraphs go side by side
+        (``_close_calls_by_paragraph``)."""
+        self._prefetch_spellings(text[first:])
         spans = list(_word_spans(text))
-        out = [self._decided_without_context(word, _context_tail(text, start))
+        out = [word if start < first else self._decided_without_context(word, _context_tail(text, start))
                for start, _, word in spans]
         if None in out:
             if self._scorer is not None and hasattr(self._scorer, "advance"):
                 self._close_calls_by_paragraph(text, spans, out)
             else:
                 self._close_calls_in_order(text, spans, out)
-        return _assemble(text, spans, out, 0, len(spans), 0, len(text))
+        return spans, out
+
+    def _following(self, text: str, spans: list[tuple[int, int, str]], out: list[str | None], k: int) -> str:
+        """The text after the word ``spans[k]`` on its line, up to ``right_words`` words further,
+        with the words decided so far written as decided."""
+        n = self.params.right_words
+        end = spans[k][1]
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        stop = k + 1
+        while stop < len(spans) and stop <= k + n and spans[stop][0] < line_end:
+            stop += 1
+        hi = spans[stop - 1][1] if stop > k + 1 else min(line_end, end + 8)
+        return _assemble(text, spans, out, k + 1, stop, end, hi)
 
     def _close_calls_in_order(self, text: str, spans: list[tuple[int, int, str]],
                               out: list[str | None]) -> None:
         """Decide the close calls (``None`` in ``out``) left to right, each after the text as
-        corrected before it (any language model)."""
+        corrected before it and before the words after it (any language model)."""
         # += on a local string grows it in place (a join per word would copy the whole text)
         written, pos, done = "", 0, 0
         for k, (start, _, word) in enumerate(spans):
             if out[k] is None:
                 written += _assemble(text, spans, out, done, k, pos, start)
-                out[k] = self._decide_in_context(word, written)
+                following = split_words(self._following(text, spans, out, k))[: self.params.right_words]
+                hyps, margin = self._close_call(word, written, goes_on=bool(following))
+                follow = None
+                if following and len(hyps) > 1:
+                    follow = np.array([self._fit(written, w, following) for w, _, _ in hyps])
+                out[k] = self._choose(word, hyps, margin, follow)
                 pos, done = start, k
+
+    def _fit(self, before: str, reading: str, following: list[str]) -> float:
+        """log P(the tokens ``following`` | ``before`` and then ``reading``), asked of the
+        language model one token at a time."""
+        total, context = 0.0, f"{before}{reading} "
+        for token in following:
+            total += float(self._log_prior(context)[self.tok.token_id(token)])
+            context += token + " "
+        return total
 
     def _close_calls_by_paragraph(self, text: str, spans: list[tuple[int, int, str]],
                                   out: list[str | None], block: int = 128) -> None:
@@ -624,8 +703,9 @@ class Corrector:
         the document cache and the n-gram's first words) and its own paragraph as corrected,
         so the paragraphs are independent and go side by side: at each step every open
         paragraph's LSTM reads on to its next close call (``CandidateScorer.advance``, one
-        batch), and each of those close calls is decided."""
-        bos, encode = self.tok.bos_id, self._scorer.encode
+        batch), the readings of all those close calls are fitted to the words after each
+        (``CandidateScorer.follow_scores``, one more batch), and each is decided."""
+        bos, encode, n = self.tok.bos_id, self._scorer.encode, self.params.right_words
         first = [start for start, _, _ in spans]
         paras: dict[int, list[int]] = {}
         for k, (start, _, _) in enumerate(spans):
@@ -648,12 +728,21 @@ class Corrector:
                     pos[p], done[p] = spans[k][0], k
                     asks[p] = [bos, *encode(written[p])]
                 self._scorer.advance([(runs[p], para) for p, para in asks.items()])
+                calls, fits = [], []
                 for p, para in asks.items():
                     k = todo[p].pop(0)
-                    prior = _ScoreView(self._scorer.after(before[p], para))
-                    out[k] = self._decide_in_context(spans[k][2], _context_tail(text, spans[k][0]), prior)
                     if not todo[p]:
                         del todo[p]
+                    start, _, word = spans[k]
+                    following = self._following(text, spans, out, k)
+                    following_ids = encode(following)[:n] if following.strip() and n > 0 else []
+                    prior = _ScoreView(self._scorer.after(before[p], para))
+                    hyps, margin = self._close_call(word, _context_tail(text, start), prior, bool(following_ids))
+                    calls.append((k, hyps, margin))
+                    fits.append((runs[p], (before[p] + para)[-CACHE_WINDOW:],
+                                 self._readings(hyps) if len(hyps) > 1 else [], following_ids))
+                for (k, hyps, margin), follow in zip(calls, self._scorer.follow_scores(fits), strict=True):
+                    out[k] = self._choose(spans[k][2], hyps, margin, follow if len(follow) else None)
 
     def _prefetch_spellings(self, text: str) -> None:
         """Score the spellings of the text's unknown words in one batch (one char-LSTM call per

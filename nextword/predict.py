@@ -209,6 +209,46 @@ class CandidateScorer:
         for row, (_, para) in enumerate(asks):
             self._ready[tuple(para)] = (outs[row], {k: v[row] for k, v in pieces.items()})
 
+    def follow_scores(self, asks: list[tuple[ParagraphRun, list[int], list[list[int]], list[int]]]
+                      ) -> list[np.ndarray]:
+        """How well each reading of a word fits the words after it. Each ask is a run that
+        ``advance`` brought up to the word, the token ids before the word (earlier paragraphs
+        and the paragraph so far), the readings (token ids each) and the ids that follow the
+        word; the answer is log P(those ids | before, reading) for every reading. All readings
+        of all asks go through the LSTM as one batch, from their run's state."""
+        out = [np.zeros(len(readings)) for _, _, readings, _ in asks]
+        rows = [(a, r) for a, (_, _, readings, follow) in enumerate(asks) if follow
+                for r in range(len(readings))]
+        if not rows:
+            return out
+        lstm = None
+        if self._cursor is not None:
+            lm = self.model.word_lm
+            seqs = [asks[a][2][r] + asks[a][3][:-1] for a, r in rows]
+            ids = torch.zeros(len(seqs), max(map(len, seqs)), dtype=torch.long)
+            for i, seq in enumerate(seqs):  # padded after the end: the LSTM never looks ahead
+                ids[i, : len(seq)] = torch.tensor(seq)
+            zero = lm.init_state(1)
+            states = [asks[a][0].state or zero for a, _ in rows]
+            # the row and column of each output that predicts a following id
+            at = [(i, len(asks[a][2][r]) - 1 + j, t) for i, (a, r) in enumerate(rows)
+                  for j, t in enumerate(asks[a][3])]
+            with self.model._lock, torch.inference_mode():
+                h, _ = lm.hidden(ids, (torch.cat([s[0] for s in states], 1), torch.cat([s[1] for s in states], 1)))
+                picked = h[[i for i, _, _ in at], [j for _, j, _ in at]]
+                lstm = lm.io.target_log_probs(picked, torch.tensor([t for _, _, t in at])).double().numpy()
+        k = 0
+        for a, r in rows:
+            _, before, readings, follow = asks[a]
+            ctx, total = before + readings[r], 0.0
+            for t in follow:
+                p = self.model.mix(None if lstm is None else lstm[k:k + 1], ctx[-CACHE_WINDOW:], np.array([t]))
+                total += float(np.log(max(p[0], 1e-12)))
+                ctx.append(t)
+                k += 1
+            out[a][r] = total
+        return out
+
     def at(self, context: str) -> NextWordScores:
         """The scores after ``context`` (the LSTM catches up lazily, on the first question)."""
         with self.model._lock:

@@ -3,6 +3,7 @@ punctuation, the command line, and bad input that must never raise."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,18 @@ def test_correct_tokens_returns_one_output_per_token(corrector):
     toks = ["this", "is", "teh", "end", "1234"]
     out = corrector.correct_tokens(toks)
     assert out == ["this", "is", "the", "end", "1234"]
+
+
+def test_correct_tokens_decides_as_autocorrect_does_on_the_text_they_make(corrector):
+    toks = ["the", "pakcage", "manager,", "e-mial", "and", "teh", "systme", "1234", "(teh)"]
+    out = corrector.correct_tokens(toks)
+    assert len(out) == len(toks)
+    assert " ".join(out) == corrector.autocorrect(" ".join(toks))
+    assert out[-1] == "(the)" and out[-2] == "1234"
+
+
+def test_correct_tokens_leaves_the_context_alone(corrector):
+    assert corrector.correct_tokens(["teh", "end"], context="teh system is") == ["the", "end"]
 
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -332,12 +345,14 @@ MULTI = ("Teh system is mounted on boot adn the user can log in.\n"
 
 def test_autocorrect_side_by_side_decides_as_one_word_at_a_time(tiny_model):
     """Each close call after the text before its paragraph as typed and its own paragraph as
-    corrected, word by word: what the batched paragraph walk must reproduce."""
+    corrected, and before the words after it, word by word with the model asked one context at
+    a time: what the batched paragraph walk must reproduce."""
     from nextword.correct import _context_tail, _word_spans
+    from nextword.tokenizer import split_words
 
     every = CorrectorParams(context_range=float("inf"))  # every word not clearly fine is a close call
     ref = Corrector(tiny_model, params=every)
-    out, pos, para, para_out, close_calls = "", 0, 0, 0, 0
+    out, pos, para, para_out, close_calls, fitted = "", 0, 0, 0, 0, 0
     for start, end, word in _word_spans(MULTI):
         here = MULTI.rfind("\n", 0, start) + 1
         if here != para:  # a new paragraph: the gap holds the line break
@@ -347,13 +362,21 @@ def test_autocorrect_side_by_side_decides_as_one_word_at_a_time(tiny_model):
         fixed = ref._decided_without_context(word, _context_tail(MULTI, start))
         if fixed is None:
             close_calls += 1
-            fixed = ref._decide_in_context(word, MULTI[:para] + out[para_out:])
+            before = MULTI[:para] + out[para_out:]
+            line_end = (MULTI + "\n").index("\n", end)
+            following = split_words(MULTI[end:line_end])[: ref.params.right_words]
+            hyps, margin = ref._close_call(word, before, goes_on=bool(following))
+            follow = None
+            if following and len(hyps) > 1:
+                follow = np.array([ref._fit(before, w, following) for w, _, _ in hyps])
+                fitted += 1
+            fixed = ref._choose(word, hyps, margin, follow)
         out += MULTI[start:end] if fixed == word else fixed
         pos = end
     out += MULTI[pos:]
     got = Corrector(tiny_model, params=every).autocorrect(MULTI)
     assert got == out
-    assert close_calls >= 9 and got != MULTI
+    assert close_calls >= 9 and fitted >= 5 and got != MULTI
 
 
 def test_autocorrect_without_a_scoring_model_walks_the_close_calls_in_order(tiny_corpus):
@@ -428,3 +451,39 @@ def test_a_word_of_the_lexicon_is_kept_more_readily_than_an_unknown_string(fresh
     seen = Corrector(fresh_model)
     assert seen._keep_oov("frobnicates", prior) > plain
     assert seen._margin(seen._cands("frobnicates"), "frobnicates") == seen.params.margin_lexicon
+
+
+def test_a_real_word_outside_the_vocabulary_is_offered_for_a_slip_of_it(fresh_model):
+    fresh_model.known_words = {"frobnicates": 3}
+    c = Corrector(fresh_model)
+    assert "frobnicates" in [s.word for s in c.correct("frobnicaes", "the tool", k=3)]
+    assert c._cands("frobnicaes").lexicon == ["frobnicates"]
+    assert c._cands("frobnicates").lexicon == []  # a lexicon word is itself a real word
+
+
+def test_single_edits_cover_every_kind_of_slip():
+    from nextword.candidates import single_edits
+
+    edits = single_edits("form")
+    assert {"from", "frm", "forms", "fork", "for'm", "fotm"} <= edits and "form" not in edits
+    assert all(len(e) in (3, 4, 5) for e in edits)
+
+
+def test_follow_scores_equal_the_model_asked_one_context_at_a_time(tiny_model):
+    """The batched fit of each reading to the words after it is the same number the typing
+    model gives when asked for each following token after the text so far."""
+    from nextword.predict import ParagraphRun
+
+    c = Corrector(tiny_model)
+    scorer, tok = c._scorer, tiny_model.tokenizer
+    before = "The package manager installs "
+    readings = ["the", "they", "teh"]  # two vocabulary words and an unknown string
+    following = ["files", ","]
+    para = [tok.bos_id, *scorer.encode(before)]
+    run = ParagraphRun()
+    scorer.advance([(run, para)])
+    ids = [[tok.token_id(w)] for w in readings]
+    got = scorer.follow_scores([(run, para, ids, [tok.token_id(t) for t in following])])[0]
+    want = [c._fit(before, w, following) for w in readings]
+    assert np.allclose(got, want, atol=1e-5)
+    assert len(set(np.round(got, 3))) == 3  # the readings really are told apart
