@@ -309,9 +309,11 @@ class Corrector:
         form = regular_form(typed, self.tok.ids) if typed_id < 0 else None
         # an inflection or compound one slip from another word is more likely that word
         # mistyped: "begining" is a keystroke off "beginning" (clitics are certain: "printer's"
-        # stays though "painter's" is one slip away)
+        # stays though "painter's" is one slip away, and so are other forms of the same word:
+        # "transcribed" stays though "transcribes" is)
         if form is not None and (form[1] == "clitic" or not any(
-                w != form[0] and _single_edit(typed, w) for w in words)):
+                w != form[0] and _single_edit(typed, w) and not same_word(w, form[0], self.tok.ids)
+                for w in words)):
             regular = self.tok.ids[form[0]]
         lexicon = []
         if typed_id < 0 and typed not in self.lexicon and len(typed) > p.short_word:
@@ -806,6 +808,23 @@ def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
         if low[:i] in vocab and low[i:] in vocab:
             return low[i:], "compound"
     return None
+
+
+def _stems(word: str) -> set[str]:
+    """``word`` and what it is with one inflectional suffix taken off (with or without a
+    final e put back): the words it may be a form of."""
+    out = {word}
+    for suffix, _, _ in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3:
+            out |= {stem, stem + "e"}
+    return out
+
+
+def same_word(a: str, b: str, vocab: dict[str, int]) -> bool:
+    """Whether ``a`` and ``b`` are forms of one known word (``transcribed`` and ``transcribes``
+    of ``transcribe``; not ``whethed`` and ``whether``, whose shared ``wheth`` is no word)."""
+    return any(s in vocab for s in _stems(a) & _stems(b))
 
 
 class _TypedTokens:

@@ -47,14 +47,18 @@ class Suggestion:
     kind: Kind
 
 
-def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | None = None):
+def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | None = None,
+                ids: np.ndarray | None = None):
     """Unigram distribution of the last ``CACHE_WINDOW`` tokens (uniform when empty). With
-    ``target`` only that word's probability is computed (cheap, used to fit the weights)."""
+    ``target`` only that word's probability is computed (cheap, used to fit the weights), with
+    ``ids`` only those words' (no vocabulary-sized count is made)."""
     window = np.asarray(context[-CACHE_WINDOW:])
-    if len(window) == 0:
-        return 1.0 / vocab_size if target is not None else np.full(vocab_size, 1.0 / vocab_size)
     if target is not None:
-        return float(np.count_nonzero(window == target)) / len(window)
+        return float(np.count_nonzero(window == target)) / len(window) if len(window) else 1.0 / vocab_size
+    if len(window) == 0:
+        return np.full(vocab_size if ids is None else len(ids), 1.0 / vocab_size)
+    if ids is not None:
+        return (window[:, None] == np.asarray(ids)[None, :]).sum(0) / len(window)
     return np.bincount(window, minlength=vocab_size)[:vocab_size] / len(window)
 
 
@@ -384,8 +388,7 @@ class TypingModel:
         if w["ngram"]:
             p += w["ngram"] * self.ngram.probs(context[-(self.ngram.order - 1):], ids)
         if w["cache"]:
-            cache = cache_probs(context, V)
-            p += w["cache"] * (cache if ids is None else cache[ids])
+            p += w["cache"] * cache_probs(context, V, ids=ids)
         if self.personal is not None and self.personal_weight:
             personal = self.personal.probs(context)
             if personal is not None:

@@ -288,6 +288,30 @@ def test_regular_forms_of_known_words_are_recognised():
     assert regular_form("zzzz", vocab) is None
 
 
+def test_forms_of_one_known_word_are_told_from_near_misses():
+    from nextword.correct import same_word
+
+    vocab = {"transcribe": 0, "whether": 1, "beginning": 2}
+    assert same_word("transcribed", "transcribes", vocab)
+    assert not same_word("whethed", "whether", vocab)  # the shared "wheth" is no word
+    assert not same_word("begining", "beginning", vocab)
+
+
+def test_an_unknown_form_of_a_known_word_stays_though_a_sibling_form_is_a_slip_away(fresh_model):
+    tok = fresh_model.tokenizer
+    # e.g. "closed" outside the vocabulary, "close" and "closes" in it
+    from nextword.candidates import single_edits
+    from nextword.correct import same_word
+
+    known = [w for w in tok.words if len(w) >= 4 and w.endswith("e") and w.isalpha()
+             and w + "s" in tok.ids and w + "d" not in tok.ids
+             and all(same_word(x, w, tok.ids) for x in single_edits(w + "d") if x in tok.ids)]
+    assert known
+    c = Corrector(fresh_model)
+    for w in known[:5]:
+        assert c._cands(w + "d").regular == tok.ids[w]
+
+
 def test_a_regular_form_of_a_known_word_is_not_corrected_to_it(corrector):
     assert corrector.autocorrect("the systems and the packages") == "the systems and the packages"
 

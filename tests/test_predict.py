@@ -215,3 +215,14 @@ def test_a_paragraph_run_that_no_longer_matches_its_text_starts_again(fresh_mode
     scorer.advance([(run, changed)])
     got = scorer.after([], changed).probs(np.array([1, 4, 50]))
     assert np.allclose(got, fresh_model.next_word_probs("the user system is")[[1, 4, 50]], rtol=1e-4)
+
+
+def test_cache_probabilities_of_chosen_words_equal_the_whole_distribution_there():
+    from nextword.predict import cache_probs
+
+    context = [5, 7, 7, 9, 5, 7, 0]
+    ids = np.array([7, 5, 3, 0, 7])
+    whole = cache_probs(context, 12)
+    assert np.allclose(cache_probs(context, 12, ids=ids), whole[ids])
+    assert np.allclose(cache_probs([], 12, ids=ids), np.full(5, 1 / 12))
+    assert cache_probs(context, 12, target=7) == whole[7]
