@@ -36,6 +36,7 @@ class KneserNey:
         uni[keys[0].astype(np.int64)] = counts[0]
         total, d = uni.sum(), discounts[0]
         self.unigram = np.maximum(uni - d, 0) / total + d * (uni > 0).sum() / total / vocab_size
+        self._runs: dict[tuple[int, int], tuple[int, int, float]] = {}  # see ``_run``
 
     # -- building -----------------------------------------------------------------------------------
     @classmethod
@@ -80,7 +81,7 @@ class KneserNey:
         p = self.unigram
         for _, keys, c, total, d in self._followers(context):
             p = p * (d * len(c) / total)
-            p[(keys & self.mask).astype(np.int64)] += np.maximum(c - d, 0) / total
+            p[(keys & self.mask).astype(np.int64)] += np.maximum(c.astype(np.float64) - d, 0) / total
         return p if p is not self.unigram else p.copy()
 
     def _probs_of(self, context: list[int] | np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -93,7 +94,7 @@ class KneserNey:
             at = np.searchsorted(keys, wanted)
             found = at < len(keys)
             found[found] = keys[at[found]] == wanted[found]
-            p[found] += np.maximum(c[at[found]] - d, 0) / total
+            p[found] += np.maximum(c[at[found]].astype(np.float64) - d, 0) / total
         return p
 
     def _followers(self, context: list[int] | np.ndarray
@@ -102,18 +103,29 @@ class KneserNey:
         context's key prefix, the sorted keys of its followers, their counts, the count total
         and the discount of order n."""
         ctx = [int(x) for x in context[-(self.order - 1):]] if self.order > 1 else []
-        shift = np.uint64(self.bits)
         for n in range(2, min(self.order, len(ctx) + 1) + 1):
             key = 0
             for w in ctx[len(ctx) - (n - 1):]:
                 key = (key << self.bits) | w
-            keys = self.keys[n - 1]
-            lo = np.searchsorted(keys, np.uint64(key) << shift)
-            hi = np.searchsorted(keys, np.uint64(key + 1) << shift)
+            lo, hi, total = self._run(n, key)
             if hi == lo:
                 return  # an unseen context has no seen extensions either
-            c = self.counts[n - 1][lo:hi].astype(np.float64)
-            yield np.uint64(key) << shift, keys[lo:hi], c, c.sum(), self.discounts[n - 1]
+            yield (np.uint64(key) << np.uint64(self.bits), self.keys[n - 1][lo:hi],
+                   self.counts[n - 1][lo:hi], total, self.discounts[n - 1])
+
+    def _run(self, n: int, key: int) -> tuple[int, int, float]:
+        """Where the followers of the context ``key`` (n-1 packed ids) lie among the n-grams,
+        and their count total. Remembered: a frequent context ("of the") has thousands of
+        followers, and summing them on every question was most of a question's time."""
+        run = self._runs.get((n, key))
+        if run is None:
+            keys, shift = self.keys[n - 1], np.uint64(self.bits)
+            lo = int(np.searchsorted(keys, np.uint64(key) << shift))
+            hi = int(np.searchsorted(keys, np.uint64(key + 1) << shift))
+            if len(self._runs) >= 100_000:
+                self._runs.clear()
+            run = self._runs[(n, key)] = (lo, hi, float(self.counts[n - 1][lo:hi].sum(dtype=np.float64)))
+        return run
 
     # -- files --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
