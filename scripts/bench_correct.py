@@ -6,7 +6,9 @@
 
 Figures: isolated-word top-1/top-3 on pair files (Norvig's testset1 is test data: nothing is
 tuned on it), and on sentence files the share of words still wrong after correction, the fix
-rate and the broken rate, plus words per second. For nextword also ``autocorrect(text)``
+rate and the broken rate, plus words per second (nextword autocorrects each noisy sentence as
+one text, so it reads the words before and after a typo; the baselines go word by word, having
+no context model). For nextword also ``autocorrect(text)``
 throughput on running text and the per-word latency of ``correct()`` (p50/p99).
 symspellpy and pyspellchecker are dev-only dependencies (``pip install -e .[bench]``).
 """
