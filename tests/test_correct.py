@@ -511,3 +511,17 @@ def test_follow_scores_equal_the_model_asked_one_context_at_a_time(tiny_model):
     want = [c._fit(before, w, following) for w in readings]
     assert np.allclose(got, want, atol=1e-5)
     assert len(set(np.round(got, 3))) == 3  # the readings really are told apart
+
+
+def test_the_words_after_a_close_call_help_decide_it():
+    """With the bundled model: after "this is why", "manhal" may be a name and is kept; "pages
+    are" after it makes "manual" the reading. Without the words after it, it stays."""
+    from dataclasses import replace
+
+    import nextword
+
+    c = Corrector(nextword.load())
+    assert c.autocorrect("this is why manhal pages are") == "this is why manual pages are"
+    assert c.autocorrect("this is why manhal") == "this is why manhal"
+    c.params = replace(c.params, right_words=0)
+    assert c.autocorrect("this is why manhal pages are") == "this is why manhal pages are"
