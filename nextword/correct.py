@@ -66,7 +66,7 @@ class CorrectorParams:
     oov_short_cost: float = 2.0  # ... cost this much per missing letter
     split_cost: float = -12.0  # a run-together pair (one space missed)
     margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
-    margin_known: float = 6.0  # ... and a common vocabulary word by this much
+    margin_known: float = 2.0  # ... and a common vocabulary word by this much
     margin_rare: float = 2.0  # ... and a rare one (fewer than known_count training uses)
     known_count: float = 100.0
     margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
@@ -78,13 +78,13 @@ class CorrectorParams:
     context_range: float = 2.5  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     right_words: int = 2  # autocorrect: tokens after a close call that its readings must fit
-    right_weight: float = 1.3  # weight of log P(those tokens | text before, reading)
-    right_reach: float = 5.0  # corrections this far short of the margin may still win on them
+    right_weight: float = 1.0  # weight of log P(those tokens | text before, reading)
+    right_reach: float = 3.0  # corrections this far short of the margin may still win on them
     right_readings: int = 3  # corrections weighed against the typed word when the text goes on
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 3  # words this short only get one-edit candidates
-    max_two_edit: int = 150  # two-edit candidates aligned per word, likeliest first (bounds latency)
+    max_two_edit: int = 60  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
 
 
@@ -280,6 +280,7 @@ class Corrector:
 
     def _reset_caches(self) -> None:
         """Per-spelling caches: everything about a typed word that does not depend on context."""
+        self._lexicon_words = {w for w, n in self.lexicon.items() if n >= self.params.lexicon_min_count}
         self._cands = lru_cache(maxsize=50_000)(self._candidates)
         self._pair = lru_cache(maxsize=500_000)(self._pair_uncached)
         self._fine = lru_cache(maxsize=50_000)(self._clearly_fine)
@@ -317,7 +318,7 @@ class Corrector:
             regular = self.tok.ids[form[0]]
         lexicon = []
         if typed_id < 0 and typed not in self.lexicon and len(typed) > p.short_word:
-            lexicon = sorted(w for w in single_edits(typed) if self.lexicon.get(w, 0) >= p.lexicon_min_count)
+            lexicon = sorted(single_edits(typed) & self._lexicon_words)
         return _Cands(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling, maybe_one,
                       regular, lexicon)
 

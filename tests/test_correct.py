@@ -514,14 +514,14 @@ def test_follow_scores_equal_the_model_asked_one_context_at_a_time(tiny_model):
 
 
 def test_the_words_after_a_close_call_help_decide_it():
-    """With the bundled model: after "this is why", "manhal" may be a name and is kept; "pages
-    are" after it makes "manual" the reading. Without the words after it, it stays."""
+    """With the bundled model: after "Can we vote on", "whethed" may be a name and is kept; "to
+    go" after it makes "whether" the reading. Without the words after it, it stays."""
     from dataclasses import replace
 
     import nextword
 
     c = Corrector(nextword.load())
-    assert c.autocorrect("this is why manhal pages are") == "this is why manual pages are"
-    assert c.autocorrect("this is why manhal") == "this is why manhal"
+    assert c.autocorrect("Can we vote on whethed to go?") == "Can we vote on whether to go?"
+    assert c.autocorrect("Can we vote on whethed") == "Can we vote on whethed"
     c.params = replace(c.params, right_words=0)
-    assert c.autocorrect("this is why manhal pages are") == "this is why manhal pages are"
+    assert c.autocorrect("Can we vote on whethed to go?") == "Can we vote on whethed to go?"
