@@ -531,10 +531,9 @@ class Corrector:
         likeliest few corrections that the words after it could still carry over the margin
         are kept too (``_choose`` weighs them with those words)."""
         p = self.params
-        if goes_on and p.right_words > 0:
-            return self.hypotheses(typed, context, need=p.right_readings, above=-p.right_reach,
-                                   prior=prior, errors=self.typing_errors)
-        return self.hypotheses(typed, context, need=1, above=0.0, prior=prior, errors=self.typing_errors)
+        return self.hypotheses(typed, context, need=p.right_readings if goes_on else 1,
+                               above=-p.right_reach if goes_on else 0.0, prior=prior,
+                               errors=self.typing_errors)
 
     def _choose(self, typed: str, hyps: list[tuple[str, float, str]], margin: float,
                 follow: np.ndarray | None = None) -> str:
@@ -739,11 +738,12 @@ class Corrector:
                     start, _, word = spans[k]
                     following = self._following(text, spans, out, k)
                     following_ids = encode(following)[:n] if following.strip() and n > 0 else []
-                    prior = _ScoreView(self._scorer.after(before[p], para))
-                    hyps, margin = self._close_call(word, _context_tail(text, start), prior, bool(following_ids))
+                    scores = self._scorer.after(before[p], para)
+                    hyps, margin = self._close_call(word, _context_tail(text, start), _ScoreView(scores),
+                                                    bool(following_ids))
                     calls.append((k, hyps, margin))
-                    fits.append((runs[p], (before[p] + para)[-CACHE_WINDOW:],
-                                 self._readings(hyps) if len(hyps) > 1 else [], following_ids))
+                    fits.append((runs[p], scores.tokens, self._readings(hyps) if len(hyps) > 1 else [],
+                                 following_ids))
                 for (k, hyps, margin), follow in zip(calls, self._scorer.follow_scores(fits), strict=True):
                     out[k] = self._choose(spans[k][2], hyps, margin, follow if len(follow) else None)
 

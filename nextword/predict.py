@@ -62,6 +62,22 @@ def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | 
     return np.bincount(window, minlength=vocab_size)[:vocab_size] / len(window)
 
 
+def _padded(seqs: list[list[int]]) -> torch.Tensor:
+    """Id lists as one (rows, longest) tensor, each zero-padded after its end (the LSTM never
+    looks ahead, so padding changes no output before it)."""
+    ids = torch.zeros(len(seqs), max(map(len, seqs)), dtype=torch.long)
+    for row, seq in enumerate(seqs):
+        ids[row, : len(seq)] = torch.tensor(seq)
+    return ids
+
+
+def _stacked(lm: LanguageModel, states: list[State | None]) -> State:
+    """One batch state from the states of single rows (a fresh state where there is none)."""
+    zero = lm.init_state(1)
+    return (torch.cat([(s or zero)[0] for s in states], dim=1),
+            torch.cat([(s or zero)[1] for s in states], dim=1))
+
+
 class _LSTMCursor:
     """The word LSTM run over a token sequence, kept in step with it incrementally."""
 
@@ -197,14 +213,9 @@ class CandidateScorer:
                 moving.append((run, para))
         with self.model._lock, torch.inference_mode():
             if moving:
-                lengths = torch.tensor([len(p) - len(r.tokens) for r, p in moving])
-                ids = torch.zeros(len(moving), int(lengths.max()), dtype=torch.long)
-                for row, (run, para) in enumerate(moving):
-                    ids[row, : lengths[row]] = torch.tensor(para[len(run.tokens):])
-                zero = lm.init_state(1)
-                h0 = torch.cat([(r.state or zero)[0] for r, _ in moving], dim=1)
-                c0 = torch.cat([(r.state or zero)[1] for r, _ in moving], dim=1)
-                last, (h, c) = lm.hidden_last(ids, lengths, (h0, c0))
+                news = [para[len(run.tokens):] for run, para in moving]
+                lengths = torch.tensor([len(n) for n in news])
+                last, (h, c) = lm.hidden_last(_padded(news), lengths, _stacked(lm, [r.state for r, _ in moving]))
                 for row, (run, para) in enumerate(moving):
                     run.tokens, run.out = para, last[row]
                     run.state = (h[:, row:row + 1], c[:, row:row + 1])
@@ -228,17 +239,12 @@ class CandidateScorer:
         lstm = None
         if self._cursor is not None:
             lm = self.model.word_lm
-            seqs = [asks[a][2][r] + asks[a][3][:-1] for a, r in rows]
-            ids = torch.zeros(len(seqs), max(map(len, seqs)), dtype=torch.long)
-            for i, seq in enumerate(seqs):  # padded after the end: the LSTM never looks ahead
-                ids[i, : len(seq)] = torch.tensor(seq)
-            zero = lm.init_state(1)
-            states = [asks[a][0].state or zero for a, _ in rows]
+            ids = _padded([asks[a][2][r] + asks[a][3][:-1] for a, r in rows])
             # the row and column of each output that predicts a following id
             at = [(i, len(asks[a][2][r]) - 1 + j, t) for i, (a, r) in enumerate(rows)
                   for j, t in enumerate(asks[a][3])]
             with self.model._lock, torch.inference_mode():
-                h, _ = lm.hidden(ids, (torch.cat([s[0] for s in states], 1), torch.cat([s[1] for s in states], 1)))
+                h, _ = lm.hidden(ids, _stacked(lm, [asks[a][0].state for a, _ in rows]))
                 picked = h[[i for i, _, _ in at], [j for _, j, _ in at]]
                 lstm = lm.io.target_log_probs(picked, torch.tensor([t for _, _, t in at])).double().numpy()
         k = 0
@@ -553,10 +559,7 @@ class TypingModel:
         order = sorted((i for i, s in enumerate(seqs) if s), key=lambda i: len(seqs[i]))
         for b in range(0, len(order), batch):
             group = order[b:b + batch]
-            width = max(len(seqs[i]) for i in group)
-            ids = torch.zeros(len(group), width, dtype=torch.long)
-            for row, i in enumerate(group):
-                ids[row, : len(seqs[i])] = torch.tensor(seqs[i])
+            ids = _padded([seqs[i] for i in group])
             lp, _ = self.char_lm.log_probs(ids[:, :-1])
             picked = lp.gather(2, ids[:, 1:].unsqueeze(2)).squeeze(2)
             for row, i in enumerate(group):
