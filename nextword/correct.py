@@ -4,15 +4,19 @@ For a typed word ``t`` after the text ``context`` every candidate ``c`` (vocabul
 edit distance 2, the user's own words, two-word splits) is scored
 
     log P(c | context) + channel_weight * log P(t | c) + edit_cost * edits(t, c)
+        + unigram_weight * log P(c)
 
 with P(c | context) from the typing model (word LSTM + Kneser-Ney; the plain unigram when there
 is no context) and P(t | c) from the learned keyboard error model. Keeping the word as typed is
 one more hypothesis: a vocabulary word scores its own language-model probability; a word outside
 the vocabulary scores P(<unk> | context) times its spelling probability under the character LSTM.
 
-``autocorrect`` replaces a word only when the best candidate beats the typed word by a margin
-calibrated on development data (a larger one for words that are themselves real words, since
-"correcting" those is how autocorrect breaks text). It leaves numbers, URLs, e-mail addresses,
+``autocorrect`` replaces a word only when the best candidate (plus, where the text goes on,
+``right_weight`` times how well it fits the next words) beats the typed word by a margin that is
+a linear function of what the typed word is (``Corrector.margin_terms``: a vocabulary word and
+how common, a regular form, a word seen in training, how English an unknown spelling looks, its
+length). These weights and the ones above are one logistic regression, fitted to autocorrect's
+own decisions on held-out sentences with typos (``scripts/fit_replace_rule.py``). It leaves numbers, URLs, e-mail addresses,
 code, ALL-CAPS acronyms and the user's dictionary words alone, and keeps the typed case and the
 punctuation around each word.
 """
@@ -56,29 +60,40 @@ class LanguageModel(Protocol):
 
 @dataclass
 class CorrectorParams:
-    """Scoring weights and replacement margins (nats). Defaults were calibrated on the
-    development pairs and sentences; see ``scripts/bench_correct.py --calibrate``."""
+    """Scoring weights and replacement margins (nats). The score weights (``channel_weight``,
+    ``edit_cost``, ``unigram_weight``, ``split_cost``, ``right_weight``) and the ``margin_*``
+    weights are one logistic regression fitted on held-out sentences with typos
+    (``scripts/fit_replace_rule.py --threshold 1.25``); the rest were set on the dev sentences
+    (``scripts/bench_correct.py --calibrate``)."""
 
-    channel_weight: float = 1.0
-    edit_cost: float = -1.0  # log-odds of any one slip: a prior against correcting at all
+    channel_weight: float = 2.28
+    edit_cost: float = -2.95  # per edit: a prior against correcting at all
+    unigram_weight: float = 1.3  # a correction's score gains this times its log unigram
     oov_offset: float = 7.0  # added to log P(<unk>) + char log P for a word kept out of vocabulary
     oov_short: int = 5  # unknown words shorter than this ...
     oov_short_cost: float = 2.0  # ... cost this much per missing letter
-    split_cost: float = -12.0  # a run-together pair (one space missed)
-    margin_oov: float = 0.0  # autocorrect: best must beat an unknown typed word by this much
-    margin_known: float = 2.0  # ... and a common vocabulary word by this much
-    margin_rare: float = 2.0  # ... and a rare one (fewer than known_count training uses)
+    split_cost: float = -39.3  # a run-together pair (one space missed)
+    # the margin (nats) the best correction must beat keeping the typed word by: a linear
+    # function of what the typed word is (fitted by scripts/fit_replace_rule.py)
+    margin_base: float = -29.8  # for any word ...
+    margin_vocab: float = -3.94  # ... plus this for a vocabulary word
+    margin_known: float = 0.0  # ... plus this for one used at least known_count times
     known_count: float = 100.0
-    margin_regular: float = 6.0  # ... and an unknown word formed from known ones (promis'd, bathtubs)
+    margin_unigram: float = -1.14  # ... plus this times a vocabulary word's log unigram
+    margin_regular: float = 10.0  # ... or for an unknown word formed from known ones (promis'd)
+    margin_lexicon: float = 1.64  # ... or for a word outside the vocabulary seen in training
+    margin_lexicon_count: float = 2.14  # ... plus this times log(1 + times it was seen)
+    margin_spelling: float = -0.872  # ... or for any unknown word, this times its char log P per letter
+    margin_letters: float = 0.585  # ... plus this per letter typed
+    margin_short: float = 3.4  # ... plus this per letter short of oov_short
     regular_cost: float = -3.0  # a regular form scores as its known word plus this
     margin_name: float = 4.0  # extra margin for an unknown Capitalised word inside a sentence
-    margin_lexicon: float = 0.0  # ... and a word outside the vocabulary seen in the training text
     lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
     lexicon_min_count: int = 1  # such words as corrections: seen at least this often
     context_range: float = 2.5  # decide without the language model when the unigram clears the
     # margin by this much either way (nats; inf: always ask the model)
     right_words: int = 2  # autocorrect: tokens after a close call that its readings must fit
-    right_weight: float = 1.0  # weight of log P(those tokens | text before, reading)
+    right_weight: float = 0.697  # weight of log P(those tokens | text before, reading)
     right_reach: float = 3.0  # corrections this far short of the margin may still win on them
     right_readings: int = 3  # corrections weighed against the typed word when the text goes on
     skip_known: float = 2.0  # a known word this much likelier (unigram) than any candidate is kept
@@ -357,6 +372,8 @@ class Corrector:
         p = self.params
         errors = errors or self.errors
         pri = prior[c.ids]
+        if p.unigram_weight:
+            pri = pri + p.unigram_weight * self.log_unigram[c.ids]
         per_edit = min(p.channel_weight * errors.max_edit_logp + p.edit_cost, 0.0)
         ceiling = pri + c.min_edits * per_edit
         found: list[tuple[float, str]] = []
@@ -447,6 +464,11 @@ class Corrector:
         return (float(prior[self.tok.unk_id]) + math.log(self.lexicon[word]) - self._log_unknown
                 + self.params.lexicon_offset)
 
+    def _lexicon_unigram(self, word: str) -> float:
+        """The log unigram of a word outside the vocabulary seen in training: the unknown
+        words' share, split by how often it was seen among them."""
+        return float(self.free_prior[self.tok.unk_id]) + math.log(self.lexicon[word]) - self._log_unknown
+
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    above: float | None = None, prior: np.ndarray | _LogView | None = None,
                    name: bool | None = None, errors: ErrorModel | None = None
@@ -488,7 +510,8 @@ class Corrector:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for w in c.lexicon:
             ch = self.params.channel_weight * self._pair(low, w, 1, errors)[1] + self.params.edit_cost
-            out.append((w, self._lexicon_score(w, prior) + ch, "correction"))
+            lu = self.params.unigram_weight * self._lexicon_unigram(w) if self.params.unigram_weight else 0.0
+            out.append((w, self._lexicon_score(w, prior) + ch + lu, "correction"))
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
@@ -496,18 +519,30 @@ class Corrector:
         return out, margin
 
     def _margin(self, c: _Cands, low: str) -> float:
-        """How far a correction must out-score the typed word to replace it: far for common words
-        (real-word errors are rare, and breaking a right word is the worse mistake), less for
-        rare vocabulary words and for regular forms of known words, least for unknown strings.
-        The user's words count as common."""
+        """How far a correction must out-score the typed word to replace it: a linear function
+        (``margin_*`` weights) of what the typed word is (``margin_terms``). Breaking a right
+        word is the worse mistake, so common words need far more."""
         p = self.params
-        if low in self.model.user_words:
-            return p.margin_known
-        if c.typed_id < 0:
-            if c.regular >= 0:
-                return p.margin_regular
-            return p.margin_lexicon if low in self.lexicon else p.margin_oov
-        return p.margin_known if self.unigram[c.typed_id] >= p.known_count else p.margin_rare
+        return sum(getattr(p, f"margin_{name}") * value for name, value in self.margin_terms(c, low).items())
+
+    def margin_terms(self, c: _Cands, low: str) -> dict[str, float]:
+        """What the replacement margin of a typed word weighs: whether it is in the vocabulary
+        and how common; for an unknown word, whether it is a regular form of a known one or
+        was seen in training (and how often), and how English its spelling looks; its length.
+        The user's words count as common vocabulary words."""
+        p = self.params
+        terms = {"base": 1.0, "letters": float(len(low)), "short": float(max(0, p.oov_short - len(low)))}
+        if low in self.model.user_words or c.typed_id >= 0:
+            i = c.typed_id if c.typed_id >= 0 else self.tok.unk_id
+            known = c.typed_id < 0 or self.unigram[i] >= p.known_count
+            return terms | {"vocab": 1.0, "known": float(known), "unigram": float(self.free_prior[i])}
+        if c.regular >= 0:
+            terms["regular"] = 1.0
+        elif low in self.lexicon:
+            terms |= {"lexicon": 1.0, "lexicon_count": math.log1p(self.lexicon[low])}
+        spelling = self._spelling(low) if len(low) <= p.max_word else math.nan
+        terms["spelling"] = spelling / len(low) if math.isfinite(spelling) else 0.0
+        return terms
 
     def best(self, typed: str, context: str = "") -> str:
         """The word autocorrect would write for ``typed`` after ``context`` (case kept), with
@@ -537,18 +572,21 @@ class Corrector:
 
     def _choose(self, typed: str, hyps: list[tuple[str, float, str]], margin: float,
                 follow: np.ndarray | None = None) -> str:
-        """The decision on a close call: the best reading (each scored in context plus
+        """The decision on a close call: the best correction (each scored in context plus
         ``right_weight`` times ``follow``, how well it fits the words after it) replaces the
-        typed word if it beats keeping it by ``margin``."""
+        typed word if it beats keeping it by ``margin`` (which may be negative: an unknown
+        string is kept at a generous score)."""
         scores = [s for _, s, _ in hyps]
         if follow is not None:
             scores = [s + self.params.right_weight * f for s, f in zip(scores, follow.tolist(), strict=True)]
         keep = next(s for s, (_, _, kind) in zip(scores, hyps, strict=True) if kind == "typed")
-        best = max(range(len(hyps)), key=scores.__getitem__)
-        word, _, kind = hyps[best]
-        if kind == "typed" or scores[best] - keep < margin:
+        fixes = [i for i, (_, _, kind) in enumerate(hyps) if kind != "typed"]
+        if not fixes:
             return typed
-        return match_case(typed, word, self.tok)
+        best = max(fixes, key=scores.__getitem__)
+        if scores[best] - keep < margin:
+            return typed
+        return match_case(typed, hyps[best][0], self.tok)
 
     def _readings(self, hyps: list[tuple[str, float, str]]) -> list[list[int]]:
         """Token ids of each reading: its word (two for a split), the unknown-word id for a word
@@ -587,7 +625,7 @@ class Corrector:
         c = self._cands(low)
         if c.typed_id < 0:
             return False
-        bar = float(self.log_unigram[c.typed_id]) - self.params.skip_known
+        bar = (1.0 + self.params.unigram_weight) * float(self.log_unigram[c.typed_id]) - self.params.skip_known
         return not self._search(low, c, self.log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- public API -------------------------------------------------------------------------------
@@ -602,9 +640,12 @@ class Corrector:
         if not _should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
         hyps, margin = self.hypotheses(word, context, need=k)
-        # the typed word keeps its place unless beaten by the replacement margin
-        ranked = sorted(((w, s + margin if kind == "typed" else s, kind) for w, s, kind in hyps),
-                        key=lambda h: -h[1])
+        # the typed word keeps its place unless beaten by the replacement margin; a word
+        # autocorrect keeps without asking the model (``_clearly_fine``) stays first
+        floor = max((s for _, s, kind in hyps if kind != "typed"), default=-math.inf)
+        fine = self._fine(word.lower())
+        ranked = sorted(((w, (max(s + margin, floor) if fine else s + margin) if kind == "typed" else s, kind)
+                         for w, s, kind in hyps), key=lambda h: -h[1])
         scores = np.array([s for _, s, _ in ranked])
         logz = float(np.logaddexp.reduce(scores))
         if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):

@@ -2,7 +2,7 @@
 
     python scripts/bench_correct.py [--model DIR] [--systems nextword,symspellpy,pyspellchecker]
                                     [--max-pairs 1000] [--json out.json]
-    python scripts/bench_correct.py --calibrate      # grid-search the replacement margins
+    python scripts/bench_correct.py --calibrate      # grid-search the parameters the fit leaves
 
 Figures: isolated-word top-1/top-3 on pair files (Norvig's testset1 is test data: nothing is
 tuned on it), and on sentence files the share of words still wrong after correction, the fix
@@ -202,7 +202,8 @@ def print_system(name: str, res: dict) -> None:
 
 
 def calibrate(args: argparse.Namespace, model) -> None:
-    """Grid over the replacement margins on the calibration sentences (never the test files)."""
+    """Grid over parameters outside the fitted replacement rule (``scripts/fit_replace_rule.py``)
+    on the calibration sentences (never the test files)."""
     sentences = [s for name in CALIBRATION_FILES for s in read_sentences(TYPOS / name)]
     rng = random.Random(args.seed)
     dev_pairs = (rng.sample(read_pairs(TYPOS / "birkbeck-dev.tsv"), 600)
@@ -230,7 +231,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--calibrate", action="store_true")
-    ap.add_argument("--grid", default='{"margin_oov": [0, 1, 2], "margin_known": [5, 7, 9]}')
+    ap.add_argument("--grid", default='{"right_reach": [2, 3, 4], "context_range": [2, 2.5, 3]}')
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
