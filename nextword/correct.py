@@ -16,9 +16,9 @@ the vocabulary scores P(<unk> | context) times its spelling probability under th
 a linear function of what the typed word is (``Corrector.margin_terms``: a vocabulary word and
 how common, a regular form, a word seen in training, how English an unknown spelling looks, its
 length). These weights and the ones above are one logistic regression, fitted to autocorrect's
-own decisions on held-out sentences with typos (``scripts/fit_replace_rule.py``). It leaves numbers, URLs, e-mail addresses,
-code, ALL-CAPS acronyms and the user's dictionary words alone, and keeps the typed case and the
-punctuation around each word.
+own decisions on held-out sentences with typos (``replace_rule.py``). It leaves numbers, URLs,
+e-mail addresses, code, ALL-CAPS acronyms and the user's dictionary words alone, and keeps the
+typed case and the punctuation around each word.
 """
 
 from __future__ import annotations
@@ -642,10 +642,10 @@ class Corrector:
         hyps, margin = self.hypotheses(word, context, need=k)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
-        floor = max((s for _, s, kind in hyps if kind != "typed"), default=-math.inf)
-        fine = self._fine(word.lower())
-        ranked = sorted(((w, (max(s + margin, floor) if fine else s + margin) if kind == "typed" else s, kind)
-                         for w, s, kind in hyps), key=lambda h: -h[1])
+        keep = next(s for _, s, kind in hyps if kind == "typed") + margin
+        if self._fine(word.lower()):
+            keep = max([keep] + [s for _, s, kind in hyps if kind != "typed"])
+        ranked = sorted(((w, keep if kind == "typed" else s, kind) for w, s, kind in hyps), key=lambda h: -h[1])
         scores = np.array([s for _, s, _ in ranked])
         logz = float(np.logaddexp.reduce(scores))
         if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):
