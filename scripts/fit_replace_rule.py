@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import json
 import os
 import random
 import sys
@@ -65,6 +66,8 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, nargs="+", default=[1.25],
                     help="log-odds a replacement must reach (higher: fewer broken words, fewer fixes); "
                          "the dev figures are printed for each, the parameters for the first")
+    ap.add_argument("--set", default="{}", help='other CorrectorParams fields to fit under, as JSON '
+                                                 '(e.g. \'{"skip_known": 4}\')')
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -75,6 +78,7 @@ def main() -> None:
     from nextword.replace_rule import fit, record
 
     corrector = Corrector(nextword.load(args.model))
+    corrector.params = dataclasses.replace(corrector.params, **json.loads(args.set))
     data = calibration_sentences(args.copies)
     print(f"{len(data)} calibration sentences; before: {dev_figures(corrector)}", flush=True)
     for r in range(args.rounds):
