@@ -63,8 +63,8 @@ class CorrectorParams:
     """Scoring weights and replacement margins (nats). The score weights (``channel_weight``,
     ``edit_cost``, ``unigram_weight``, ``split_cost``, ``right_weight``) and the ``margin_*``
     weights are one logistic regression fitted on held-out sentences with typos
-    (``scripts/fit_replace_rule.py --set '{"skip_known": 6}' --threshold 1.0``); the rest were
-    set on the dev sentences (``scripts/bench_correct.py --calibrate``)."""
+    (``scripts/fit_replace_rule.py``, threshold 1.0, under the other defaults here); the rest
+    were set on the dev sentences (``scripts/bench_correct.py --calibrate``)."""
 
     channel_weight: float = 2.0
     edit_cost: float = -3.97  # per edit: a prior against correcting at all

@@ -1,7 +1,8 @@
 """Fit autocorrect's replacement rule (when a correction replaces the typed word) to held-out
 sentences with typos: ``nextword.replace_rule`` records the close calls and fits the weights.
 
-    python scripts/fit_replace_rule.py [--model DIR] [--rounds 2] [--threshold 1.25 1.0 1.5]
+    python scripts/fit_replace_rule.py [--model DIR] [--rounds 2] [--threshold 1.0 1.25 0.75]
+                                       [--set '{"skip_known": 6}']
 
 Calibration text: the sentences of ``heldout/*.txt`` that are in none of the test files
 (``context-heldout.tsv``, ``context-heldout-fortunes.tsv``) nor the dev files (which stay a
@@ -63,7 +64,7 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="model directory (default: the bundled one)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--copies", type=int, default=2, help="noisy copies of each calibration sentence")
-    ap.add_argument("--threshold", type=float, nargs="+", default=[1.25],
+    ap.add_argument("--threshold", type=float, nargs="+", default=[1.0],
                     help="log-odds a replacement must reach (higher: fewer broken words, fewer fixes); "
                          "the dev figures are printed for each, the parameters for the first")
     ap.add_argument("--set", default="{}", help='other CorrectorParams fields to fit under, as JSON '
