@@ -7,8 +7,9 @@ sentences with typos: ``nextword.replace_rule`` records the close calls and fits
 Calibration text: the sentences of ``heldout/*.txt`` that are in none of the test files
 (``context-heldout.tsv``, ``context-heldout-fortunes.tsv``) nor the dev files (which stay a
 check of the fit), each given typos twice by ``make_context_typos.noisy`` (seed 11). The model
-never trained on any of it. Each run starts from the current ``CorrectorParams``. Prints the fitted ``CorrectorParams`` fields and the dev figures
-after each round and for each further threshold (refitted on the last round's decisions).
+never trained on any of it. Each run starts from the current ``CorrectorParams`` (``--set``
+changes some first). Prints the fitted fields and the dev figures after each round and for
+each further threshold (refitted on the last round's decisions).
 """
 
 from __future__ import annotations
