@@ -231,7 +231,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--calibrate", action="store_true")
-    ap.add_argument("--grid", default='{"right_reach": [2, 3, 4], "context_range": [2, 2.5, 3]}')
+    ap.add_argument("--grid", default='{"right_reach": [2, 3, 4], "context_range": [3, 3.5, 4]}')
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
