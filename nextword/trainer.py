@@ -165,7 +165,9 @@ class Trainer:
         self._barrier()
 
     def load_checkpoint(self) -> bool:
-        """Continue from the last checkpoint in ``workdir``; False when there is none."""
+        """Continue from the last checkpoint in ``workdir``; False when there is none. A checkpoint
+        parked by a kill between the two renames of ``atomic_directory`` is put back first."""
+        ckpt.recover_directory(self.state_dir)
         if not (self.state_dir / "trainer.json").exists():
             return False
         meta = ckpt.read_json(self.state_dir / "trainer.json")

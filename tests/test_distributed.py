@@ -1,5 +1,6 @@
 """Two DDP processes (gloo on 127.0.0.1) train exactly like one process on the same batches."""
 
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,42 @@ from pathlib import Path
 import numpy as np
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (read from /proc). torchrun starts each
+    rank in a session of its own, so killing the launcher's process group leaves them running."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += parents.get(pid, [])
+    return tree
+
+
+def kill_tree(root: int) -> None:
+    """SIGKILL ``root`` and all its descendants, as a power cut would, and wait until they are gone."""
+    tree = process_tree(root)
+    for pid in tree:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.time() + 30
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in tree):
+        time.sleep(0.05)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def free_port() -> int:
@@ -62,8 +99,11 @@ def test_a_killed_two_process_training_resumes_to_completion(tiny_corpus, tmp_pa
         time.sleep(0.2)
     assert state.exists(), "no checkpoint was written"
     time.sleep(1.0)
-    os.killpg(proc.pid, signal.SIGKILL)  # the launcher and both ranks at once
+    ranks = process_tree(proc.pid)[1:]
+    assert len(ranks) >= 2, "the two ranks are running"
+    kill_tree(proc.pid)  # the launcher and both ranks at once
     proc.wait()
+    assert not any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in ranks)
     assert not (out / "config.json").exists()
     killed_at = json.loads(state.read_text())["global_step"]
     assert killed_at > 0 and json.loads(state.read_text())["world"] == 2

@@ -110,3 +110,27 @@ def test_token_streams_are_read_from_disk_not_held_in_memory(tiny_corpus, tmp_pa
     for i in (0, 1, len(from_disk) - 1):
         for a, b in zip(from_disk.batch(i), in_memory.batch(i), strict=True):
             assert torch.equal(a, b)
+
+
+def test_a_checkpoint_parked_by_a_kill_between_two_renames_is_resumed_from(tmp_path):
+    """A kill between ``atomic_directory``'s two renames leaves the last checkpoint parked in a
+    dot-folder; resuming puts it back instead of starting over."""
+    from nextword.data import TokenStream
+    from nextword.model import LanguageModel, LMConfig
+    from nextword.trainer import TrainConfig, Trainer
+
+    ids = np.random.default_rng(0).integers(0, 50, 3000).astype(np.int32)
+
+    def trainer() -> Trainer:
+        torch.manual_seed(0)
+        return Trainer(LanguageModel(LMConfig(50, 8, 16, 1, 0.0, cutoffs=[])), TokenStream(ids, 4, 10),
+                       TokenStream(ids[:400], 2, 10), TrainConfig(epochs=1), tmp_path, name="word")
+
+    first = trainer()
+    first.fit()
+    parked = tmp_path / ".word-state.tmp-old-x"
+    parked.mkdir()
+    os.replace(first.state_dir, parked / "word-state")
+    again = trainer()
+    assert again.load_checkpoint()
+    assert again.global_step == first.global_step > 0 and again.done
