@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nextword.checkpoint import recover_directory
+
 WORKER = Path(__file__).with_name("ddp_worker.py")
 
 
@@ -105,6 +107,7 @@ def test_a_killed_two_process_training_resumes_to_completion(tiny_corpus, tmp_pa
     proc.wait()
     assert not any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in ranks)
     assert not (out / "config.json").exists()
+    recover_directory(state.parent)  # as resuming does, if the kill struck mid-rename
     killed_at = json.loads(state.read_text())["global_step"]
     assert killed_at > 0 and json.loads(state.read_text())["world"] == 2
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import nextword
+from nextword.checkpoint import recover_directory
 from nextword.errors import InputError
 from tests.conftest import TINY_OPTIONS
 
@@ -67,6 +68,7 @@ def test_killed_training_resumes_and_finishes(tiny_corpus, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (out / "config.json").exists()
+    recover_directory(state.parent)  # as resuming does, if the kill struck mid-rename
     progress = json.loads(state.read_text())["global_step"]
     assert progress > 0
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
