@@ -458,16 +458,19 @@ class Corrector:
             keep = max(keep, self._lexicon_score(typed, prior))
         return keep
 
+    def _lexicon_share(self, word: str) -> float:
+        """log of a lexicon word's share of the unknown words in the training text."""
+        return math.log(self.lexicon[word]) - self._log_unknown
+
     def _lexicon_score(self, word: str, prior: np.ndarray | _LogView) -> float:
         """log P(``word``, a real word outside the vocabulary | context): P(unknown word |
-        context) times its share of the unknown words in the training text."""
-        return (float(prior[self.tok.unk_id]) + math.log(self.lexicon[word]) - self._log_unknown
-                + self.params.lexicon_offset)
+        context) times its share of the unknown words."""
+        return float(prior[self.tok.unk_id]) + self._lexicon_share(word) + self.params.lexicon_offset
 
     def _lexicon_unigram(self, word: str) -> float:
         """The log unigram of a word outside the vocabulary seen in training: the unknown
-        words' share, split by how often it was seen among them."""
-        return float(self.free_prior[self.tok.unk_id]) + math.log(self.lexicon[word]) - self._log_unknown
+        words' share, split by its share among them."""
+        return float(self.free_prior[self.tok.unk_id]) + self._lexicon_share(word)
 
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    above: float | None = None, prior: np.ndarray | _LogView | None = None,
@@ -510,7 +513,7 @@ class Corrector:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for w in c.lexicon:
             ch = self.params.channel_weight * self._pair(low, w, 1, errors)[1] + self.params.edit_cost
-            lu = self.params.unigram_weight * self._lexicon_unigram(w) if self.params.unigram_weight else 0.0
+            lu = self.params.unigram_weight * self._lexicon_unigram(w)
             out.append((w, self._lexicon_score(w, prior) + ch + lu, "correction"))
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)

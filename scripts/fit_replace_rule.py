@@ -25,11 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+from bench_correct import CALIBRATION_FILES as DEV_FILES  # noqa: E402
+from bench_correct import TYPOS  # noqa: E402
 from make_context_typos import noisy, sentences  # noqa: E402
 
-TYPOS = ROOT / "data" / "typos"
 TEST_FILES = ("context-heldout.tsv", "context-heldout-fortunes.tsv")
-DEV_FILES = ("context-heldout-dev.tsv", "context-heldout-fortunes-dev.tsv")
 
 
 def calibration_sentences(copies: int = 2, seed: int = 11) -> list[tuple[list[str], list[str]]]:
