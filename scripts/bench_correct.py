@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nextword.correct import Corrector, CorrectorParams  # noqa: E402
-from nextword.correct_eval import (  # noqa: E402
+from nextword.correct.corrector import Corrector, CorrectorParams  # noqa: E402
+from nextword.correct.evaluate import (  # noqa: E402
     read_pairs,
     read_sentences,
     score_pairs,

@@ -31,9 +31,9 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nextword.backtest import mase, naive_forecasts, seasonal_naive_forecasts  # noqa: E402
-from nextword.forecast import Forecaster  # noqa: E402
-from nextword.series import read_csv  # noqa: E402
+from nextword.series.backtest import mase, naive_forecasts, seasonal_naive_forecasts  # noqa: E402
+from nextword.series.forecaster import Forecaster  # noqa: E402
+from nextword.series.series import read_csv  # noqa: E402
 
 # file -> (target, seasonal-naive lag, MASE lag, multi-step horizon), from SOURCES.md
 SETTINGS: dict[str, tuple[str, int, int, int]] = {

@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import nextword
-    from nextword.evaluate import evaluate_text
-    from nextword.personal import Personalizer, PersonalStore
+    from nextword.lm.evaluate import evaluate_text
+    from nextword.lm.personal import Personalizer, PersonalStore
 
     with tempfile.TemporaryDirectory(prefix="nextword-learning-") as tmp:
         if args.model:

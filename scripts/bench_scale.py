@@ -36,7 +36,7 @@ def generate_corpus(folder: Path, size_mb: int, seed: int = 0, file_mb: int = 50
     """``size_mb`` of text: the paragraphs of corpus/ shuffled (again for every pass), written
     as ``file_mb`` files with one paragraph per line."""
     sys.path.insert(0, str(ROOT))
-    from nextword.corpus import read_corpus
+    from nextword.text.corpus import read_corpus
 
     paras = [p.encode("utf-8") + b"\n" for p in read_corpus(ROOT / "corpus").paragraphs()]
     rng = random.Random(seed)

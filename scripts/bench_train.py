@@ -56,7 +56,7 @@ def on_disk(ids: np.ndarray, work: Path):
     """The token stream as training reads it: a ``TokenFile`` where the package has one, else a
     memory-mapped .npy (what older revisions trained from)."""
     try:
-        from nextword.data import TokenFile
+        from nextword.text.streams import TokenFile
     except ImportError:
         np.save(work / "ids.npy", ids)
         return np.load(work / "ids.npy", mmap_mode="r")
@@ -65,12 +65,12 @@ def on_disk(ids: np.ndarray, work: Path):
 
 def measure(steps: int, hidden_size: int | None) -> dict:
     """Train ``steps`` batches after 3 warm-up steps; tokens/s and what it means."""
-    from nextword.corpus import read_corpus
-    from nextword.data import TokenStream
-    from nextword.model import LanguageModel, LMConfig
-    from nextword.tokenizer import WordTokenizer
-    from nextword.train import TypingTrainOptions
-    from nextword.trainer import TrainConfig, Trainer
+    from nextword.core.trainer import TrainConfig, Trainer
+    from nextword.lm.model import LanguageModel, LMConfig
+    from nextword.lm.train import TypingTrainOptions
+    from nextword.text.corpus import read_corpus
+    from nextword.text.streams import TokenStream
+    from nextword.text.tokenizer import WordTokenizer
 
     opts = TypingTrainOptions(**({"hidden_size": hidden_size} if hidden_size else {}))
     paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())

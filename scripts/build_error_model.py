@@ -19,7 +19,7 @@ import json
 import re
 from pathlib import Path
 
-from nextword.errormodel import count_edits, learn
+from nextword.correct.errormodel import count_edits, learn
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_FILES = ("birkbeck-dev.tsv", "codespell-dev.tsv")

@@ -34,7 +34,7 @@ TEST_FILES = ("context-heldout.tsv", "context-heldout-fortunes.tsv")
 
 def calibration_sentences(copies: int = 2, seed: int = 11) -> list[tuple[list[str], list[str]]]:
     """(clean, noisy) held-out sentences outside the test and dev files."""
-    from nextword.correct_eval import read_sentences
+    from nextword.correct.evaluate import read_sentences
 
     taken = {" ".join(clean) for name in TEST_FILES + DEV_FILES for clean, _ in read_sentences(TYPOS / name)}
     pool, seen = [], set()
@@ -50,7 +50,7 @@ def calibration_sentences(copies: int = 2, seed: int = 11) -> list[tuple[list[st
 
 def dev_figures(corrector) -> str:
     """Still-wrong, fix and broken rates on the dev sentence files."""
-    from nextword.correct_eval import read_sentences, score_sentences
+    from nextword.correct.evaluate import read_sentences, score_sentences
 
     out = []
     for name in DEV_FILES:
@@ -76,8 +76,8 @@ def main() -> None:
 
     torch.set_num_threads(1)
     import nextword
-    from nextword.correct import Corrector
-    from nextword.replace_rule import fit, record
+    from nextword.correct.corrector import Corrector
+    from nextword.correct.replace_rule import fit, record
 
     corrector = Corrector(nextword.load(args.model))
     corrector.params = dataclasses.replace(corrector.params, **json.loads(args.set))

@@ -19,8 +19,9 @@ import random
 import re
 from pathlib import Path
 
-from nextword.errormodel import NEIGHBOURS
-from nextword.tokenizer import is_word, split_words
+from nextword.correct.errormodel import NEIGHBOURS
+from nextword.text.tokenizer import is_word
+from nextword.text.words import split_words
 
 ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"[a-z0-9']+")

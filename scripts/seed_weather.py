@@ -30,10 +30,10 @@ from torch import nn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nextword.backtest import mase_scale, rmse  # noqa: E402
-from nextword.forecast import Forecaster  # noqa: E402
-from nextword.model import LSTMCore  # noqa: E402
-from nextword.series import read_csv  # noqa: E402
+from nextword.core.lstm import LSTMCore  # noqa: E402
+from nextword.series.backtest import mase_scale, rmse  # noqa: E402
+from nextword.series.forecaster import Forecaster  # noqa: E402
+from nextword.series.series import read_csv  # noqa: E402
 
 WINDOW = 5
 

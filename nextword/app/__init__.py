@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InputError
-from .editor import NextwordApp
+from nextword.app.editor import NextwordApp
+from nextword.errors import InputError
 
 __all__ = ["NextwordApp", "make_app", "run_app"]
 

@@ -1,7 +1,7 @@
 """The nextword editor app: layout, keys, files (open, atomic save, crash recovery) and learning.
 
 The text area (``widgets.SuggestTextArea``) does the per-keystroke work; this app owns the
-document (path, saved text, autosave), the personal store (``nextword.personal``) and the
+document (path, saved text, autosave), the personal store (``nextword.lm.personal``) and the
 commands: every action has a key binding with an ``id`` (remap with ``App.set_keymap``) and a
 command-palette entry.
 """
@@ -22,17 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from ..checkpoint import atomic_write_text
-from ..personal import (
-    FineTuneCancelled,
-    Personalizer,
-    PersonalStore,
-    data_dir,
-    finetune_word_lm,
-    install_word_lm,
-)
-from ..recovery import discard_recovery, read_recovery, write_recovery
-from .widgets import (
+from nextword.app.recovery import discard_recovery, read_recovery, write_recovery
+from nextword.app.widgets import (
     ChoiceScreen,
     HelpScreen,
     PathScreen,
@@ -40,6 +31,15 @@ from .widgets import (
     SuggestionBar,
     SuggestTextArea,
 )
+from nextword.files import atomic_write_text
+from nextword.lm.personal import (
+    FineTuneCancelled,
+    Personalizer,
+    PersonalStore,
+    finetune_word_lm,
+    install_word_lm,
+)
+from nextword.userdata import data_dir
 
 _WORDS = re.compile(r"\w+(?:'\w+)*")
 

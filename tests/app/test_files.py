@@ -8,8 +8,8 @@ import stat
 
 from textual.widgets import Input
 
+from nextword.app.recovery import read_recovery, recovery_path, write_recovery
 from nextword.app.widgets import ChoiceScreen, PathScreen
-from nextword.recovery import read_recovery, recovery_path, write_recovery
 
 
 async def test_ctrl_s_writes_the_file_atomically_and_keeps_its_mode(new_app, type_text, settle, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import nextword
 from nextword.app import make_app
 from nextword.app.widgets import ChoiceScreen
-from nextword.personal import DB_NAME, PersonalStore
+from nextword.lm.personal import DB_NAME, PersonalStore
 
 
 def rank_of(model, context: str, word: str) -> int:
