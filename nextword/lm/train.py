@@ -30,6 +30,7 @@ from nextword.lm.mixture import tune_mixture
 from nextword.lm.model import LanguageModel, LMConfig
 from nextword.lm.modeldir import MODEL_KIND, read_lexicon, write_lexicon, write_model_dir
 from nextword.lm.ngram import KneserNey
+from nextword.progress import progress_bar
 from nextword.text.corpus import Corpus, read_corpus
 from nextword.text.lexicon import count_unknown_words
 from nextword.text.streams import TokenFile, TokenStream
@@ -82,21 +83,6 @@ def _fingerprint(corpus: Corpus, opts: TypingTrainOptions) -> str:
     for key in ("vocab_size", "min_frequency", "val_fraction"):
         h.update(f"{key}={getattr(opts, key)};".encode())
     return h.hexdigest()[:16]
-
-
-def _progress(enabled: bool):
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    if not enabled:
-        return None
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[info]}"))
 
 
 @dataclass
@@ -223,7 +209,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     batch = max(1, min(opts.batch_size, (len(train_ids) - 1) // (opts.bptt + 1)))
     batch = max(world, batch // world * world)  # the global batch splits evenly across ranks
 
-    progress = _progress(opts.progress and rank == 0)
+    progress = progress_bar(eta=True, info=True) if opts.progress and rank == 0 else None
     if progress is not None:
         progress.start()
     try:
