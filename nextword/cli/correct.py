@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from nextword.cli.common import add_model_option, load_model
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
 
@@ -30,6 +31,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="F", help="autocorrect the text file F")
     p.add_argument("--in-place", action="store_true",
                    help="with --file: write the result back to F, keeping F.bak")
+    add_model_option(p)
     return p
 
 
@@ -60,9 +62,10 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text") from None
 
 
-def run(args: argparse.Namespace, model) -> int:
-    """Carry out ``nextword correct`` with a loaded typing model; returns the exit code."""
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``nextword correct``; returns the exit code."""
     check_args(args)
+    model = load_model(args)
     if args.file is None:
         out = model.correct(args.word, args.context, args.k)
         if args.json:

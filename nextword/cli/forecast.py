@@ -1,8 +1,7 @@
 """``nextword forecast CSV --target COL --horizon N``: backtest, fit, forecast, chart, CSV.
 
 The main CLI adds the sub-command with ``add_parser(subparsers)`` and calls ``run(args)``;
-bad input raises ``InputError`` (one line on stderr, exit code 2). ``python -m
-nextword.forecast_cli`` runs the same command on its own.
+bad input raises ``InputError`` (the main CLI prints one line on stderr, exit code 2).
 """
 
 from __future__ import annotations
@@ -10,28 +9,25 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
+from nextword.progress import progress_bar
+from nextword.series import chart
 from nextword.series.backtest import backtest
-from nextword.series.forecaster import Forecaster, default_horizon
-from nextword.series.series import (
-    Series,
-    chart,
-    format_date,
-    future_dates,
-    infer_season,
-    mase_lag,
-    read_csv,
-)
+from nextword.series.data import Series, read_csv
+from nextword.series.dates import format_date, future_dates, mase_lag
+from nextword.series.forecaster import Forecaster, ForecastOptions, default_horizon
+from nextword.series.season import infer_season
+
+DEFAULTS = ForecastOptions()  # the forecaster's defaults, shown by the flags that mirror them
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -43,23 +39,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("csv", type=Path, help="CSV with a date/time column and numeric columns")
     p.add_argument("--target", default="0", help="column to forecast: name or index among the "
                    "numeric columns (default: the first); the others are covariates")
-    p.add_argument("--horizon", type=int, help="steps to forecast (default: from the frequency)")
-    p.add_argument("--season", type=int, help="seasonal period in steps (default: inferred; 1 = none)")
+    p.add_argument("--horizon", type=int, default=DEFAULTS.horizon,
+                   help="steps to forecast (default: from the frequency)")
+    p.add_argument("--season", type=int, default=DEFAULTS.season,
+                   help="seasonal period in steps (default: inferred; 1 = none)")
     p.add_argument("--backtest", type=int, default=3, metavar="K",
                    help="rolling-origin folds of HORIZON steps to score (0 = skip; default 3)")
     p.add_argument("--out", type=Path, help="write the forecast with interval columns to this CSV")
     p.add_argument("--plot", type=Path, help="draw the chart into this PNG")
     p.add_argument("--save", type=Path, help="write the fitted model directory here")
-    p.add_argument("--ensemble", type=int, default=3, help="networks averaged (default 3)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ensemble", type=int, default=DEFAULTS.ensemble,
+                   help=f"networks averaged (default {DEFAULTS.ensemble})")
+    p.add_argument("--seed", type=int, default=DEFAULTS.seed)
     p.add_argument("--no-chart", action="store_true", help="do not draw the terminal chart")
     p.set_defaults(func=run)
     return p
-
-
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), console=console, transient=True)
 
 
 def _fit_with_bar(progress: Progress, label: str, fit: Callable[[Callable[[float], None]], object]):
@@ -95,7 +89,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
                "seed": args.seed}
     model = Forecaster(**options)
     report = None
-    with _progress(err) as progress:
+    with progress_bar(err, transient=True) as progress:
         if args.backtest:
             probe = Forecaster(**options)
             horizon = args.horizon or _default_horizon(probe, series)
@@ -126,7 +120,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
 
 
 def _default_horizon(model: Forecaster, series: Series) -> int:
-    season = model.season or infer_season(series.y, series.freq)
+    season = model.options.season or infer_season(series.y, series.freq)
     return default_horizon(season, series.freq)
 
 
@@ -187,20 +181,3 @@ def forecast_csv(target: str, dates: list[str], fc: dict[str, np.ndarray]) -> st
         writer.writerow([label, *(f"{fc[k][i]:.6g}" for k in
                                   ("mean", "lower_0.8", "upper_0.8", "lower_0.95", "upper_0.95"))])
     return buf.getvalue()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point with the main CLI's error handling (exit 2 on bad input)."""
-    parser = argparse.ArgumentParser(prog="nextword")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except InputError as exc:
-        print(f"nextword: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

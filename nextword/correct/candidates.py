@@ -9,7 +9,7 @@ million strings); every hit is confirmed with the true (restricted Damerau-Leven
 
 This covers adjacent-key substitutions, transpositions, doubled and dropped letters and missing
 apostrophes (``dont`` is one deletion from ``don't``). ``split_candidates`` adds the run-together
-case (``alot`` -> ``a lot``).
+case (``alot`` -> ``a lot``); ``single_edits`` and ``is_single_edit`` are the one-slip rules.
 """
 
 from __future__ import annotations
@@ -72,6 +72,18 @@ def osa_distance(a: str, b: str, limit: int = 2) -> int:
             return over
         prev2, prev = prev, cur
     return prev[lb] if prev[lb] < over else over
+
+
+def is_single_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is one insertion, deletion, substitution or swap away from ``a`` (what
+    ``osa_distance(a, b) == 1`` says, without the table)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    s, e = common_affixes(a, b)
+    ma, mb = la - s - e, lb - s - e
+    return ma + mb <= 2 and (ma, mb) != (2, 0) and (ma, mb) != (0, 2) or (
+        ma == mb == 2 and a[s] == b[s + 1] and a[s + 1] == b[s])
 
 
 def deletes(word: str, max_distance: int) -> set[str]:

@@ -1,7 +1,7 @@
 """The channel model P(typed | intended): how likely a typist who meant one word types another.
 
 Kernighan, Church and Gale's single-edit confusion tables, learned from real misspellings
-(``scripts/build_error_model.py`` counts them in the Birkbeck and codespell development pairs):
+(``scripts/build/error_model.py`` counts them in the Birkbeck and codespell development pairs):
 
 * ``sub[x][y]``  intended ``x`` typed as ``y``, per occurrence of ``x``;
 * ``dele[p][x]`` intended ``x`` (after ``p``) left out, per occurrence of the bigram ``px``;

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from nextword.correct.corrector import Corrector
 from nextword.errors import InputError
 
 _PAIR_WORD = re.compile(r"[a-z'-]+")
@@ -124,9 +125,7 @@ def is_typo_file(path: str | Path) -> bool:
 
 def evaluate_typo_files(model, paths: Sequence[str | Path]) -> list[dict]:
     """Correction figures for each typo file, with one corrector over ``model`` (a typing
-    model or anything with the ``nextword.correct.LanguageModel`` protocol)."""
-    from nextword.correct.corrector import Corrector
-
+    model or anything with the ``nextword.correct.priors.ScoringModel`` protocol)."""
     corrector = getattr(model, "_get_corrector", lambda: None)() or Corrector(model)
     return [evaluate_file(corrector, p) for p in paths]
 

@@ -1,18 +1,18 @@
 """Fitting autocorrect's replacement rule to sentences with typos.
 
 Autocorrect replaces a typed word when its best correction out-scores keeping it by a margin
-(``Corrector._choose``). Both sides are sums of parts the corrector computes anyway, so the
+(``WordCorrector.choose``). Both sides are sums of parts the corrector computes anyway, so the
 rule is linear in them::
 
     replace  iff  [log P(best | before) + uw * log unigram(best) + cw * log P(typed | best)
                    + ec * edits + rw * log P(after | best)] - [keep + rw * log P(after | typed)]
-                  >= sum_j margin_j * term_j(typed)          (``Corrector.margin_terms``)
+                  >= sum_j margin_j * term_j(typed)          (``HypothesisScorer.margin_terms``)
 
 ``record`` collects the close calls autocorrect faces on (clean, noisy) sentences, each with
 those parts and a label (replace when the best correction is the intended word, keep when the
 typed word is); ``fit`` is a logistic regression on them, whose weights divided by the
 context score's are the ``CorrectorParams`` fields. Refitting moves which correction ranks
-best, so record and fit are repeated a few times (``scripts/fit_replace_rule.py``).
+best, so record and fit are repeated a few times (``scripts/build/replace_rule.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nextword.correct.corrector import Corrector, _single_edit
+from nextword.correct.candidates import is_single_edit
+from nextword.correct.corrector import Corrector
+from nextword.correct.decision import WordCorrector
 
 # parts of a correction's score, and the parameter each one's fitted weight becomes
 PARTS = {"follow": "right_weight", "channel": "channel_weight", "edits": "edit_cost",
@@ -42,13 +44,16 @@ def record(corrector: Corrector, data: Sequence[tuple[list[str], list[str]]]) ->
     p = corrector.params
     calls: list = []
 
-    class Recorder(Corrector):
-        def _choose(self, typed, hyps, margin, follow=None):
+    class Recorder(WordCorrector):
+        def choose(self, typed, hyps, margin, follow=None):
             calls.append((typed, hyps, follow))
-            return super()._choose(typed, hyps, margin, follow)
+            return super().choose(typed, hyps, margin, follow)
+
+    class Recording(Corrector):
+        word_corrector = Recorder
 
     asking = dataclasses.replace(p, context_range=math.inf, right_reach=max(p.right_reach, 6.0))
-    recorder = Recorder(corrector.model, corrector.errors, asking, corrector.typing_errors)
+    recorder = Recording(corrector.model, corrector.errors, asking, corrector.typing_errors)
     out = []
     for clean, noisy in data:
         calls.clear()
@@ -85,15 +90,16 @@ def _example(corrector: Corrector, low: str, want: str, hyps, follow) -> Example
         x["split"] = 1.0
         context = hyps[best][1] - p.split_cost
     else:
-        edits = 1.0 if _single_edit(low, word) else 2.0
+        edits = 1.0 if is_single_edit(low, word) else 2.0
         wid = corrector.tok.ids.get(word, -1)
-        uni = float(corrector.log_unigram[wid]) if wid >= 0 else corrector._lexicon_unigram(word)
+        scorer = corrector.scorer
+        uni = float(scorer.log_unigram[wid]) if wid >= 0 else scorer.lexicon_unigram(word)
         channel = corrector.typing_errors.logp(low, word)
         x |= {"channel": channel, "edits": edits, "unigram": uni}
         context = hyps[best][1] - p.channel_weight * channel - p.edit_cost * edits - p.unigram_weight * uni
     x["context"] = context - hyps[keep][1]  # log P(best | before) - keep: the unit weight
     x["follow"] = fol[best] - fol[keep]
-    terms = corrector.margin_terms(corrector._cands(low), low)
+    terms = corrector.margin_terms(corrector.scorer.search.candidates(low), low)
     x |= {"m_" + t: terms.get(t, 0.0) for t in TERMS}
     return x, int(want == word)
 

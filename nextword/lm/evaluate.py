@@ -1,10 +1,13 @@
 """Evaluation of typing models on held-out text: perplexity, top-k accuracy, keystroke savings.
 
-Definitions (DESIGN.md): top-k accuracy is the share of word positions where the true next word
+Definitions (docs/API.md): top-k accuracy is the share of word positions where the true next word
 is among the first k suggestions made from the text before it; keystroke savings (KSR) simulates
-a typist who types each word letter by letter and accepts it (one key) as soon as it is among the
-3 suggestions for the current prefix: KSR = 1 - keys pressed / characters in the text. Spaces and
-punctuation are typed (one key each); words are matched case-insensitively.
+a typist who types each word letter by letter and accepts it as soon as it is among the 3
+suggestions for the current prefix, with one key that inserts the word and the space after it
+(as keyboards do): KSR = 1 - keys pressed / characters in the text (spaces included). A word
+never offered costs its letters; spaces the acceptance did not insert and punctuation are typed
+(one key each); words are matched case-insensitively. ``ksr_strict`` is the stricter variant in
+which the space after an accepted word is typed too.
 
 The distributions come from ``TypingModel.mix`` and the candidates from ``TypingModel.rank`` and
 ``char_complete`` — the very code ``suggest`` uses — with the LSTM run over the text in one
@@ -21,9 +24,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from nextword.errors import InputError
 from nextword.lm.typing_model import TypingModel
+from nextword.text.corpus import decode_text
 from nextword.text.tokenizer import BOS, is_word
-from nextword.text.words import split_words
+from nextword.text.words import TOKEN_RE, normalize, split_words
 
 
 def tokens_of(model: TypingModel, text: str) -> tuple[list[int], list[str]]:
@@ -51,9 +56,10 @@ def evaluate_text(model: TypingModel, text: str, max_words: int | None = None, k
                   use_char: bool = True) -> dict:
     """Score ``model`` on ``text``: perplexity over all tokens, top-1/top-k and KSR over words."""
     ids, surf = tokens_of(model, text)
+    space_after = _space_after_words(text)
     n_tok = nll = 0.0
     words = top1 = topk = 0
-    chars = keys = 0
+    chars = keys = spared = 0  # spared: spaces inserted by accepting a word
     oov = 0
     for t, row in enumerate(_lstm_rows(model, ids)):
         target, token = ids[t + 1], surf[t + 1]
@@ -79,6 +85,7 @@ def evaluate_text(model: TypingModel, text: str, max_words: int | None = None, k
                 cands += [w for w, _ in model.char_complete(low[:j], k - len(cands))]
             if low in cands:
                 cost = j + 1
+                spared += space_after[words - 1] if words <= len(space_after) else 0
                 break
         chars += len(low)
         keys += cost
@@ -91,9 +98,16 @@ def evaluate_text(model: TypingModel, text: str, max_words: int | None = None, k
         "tokens": int(n_tok), "words": words,
         "perplexity": math.exp(nll / max(1, n_tok)),
         "top1": top1 / max(1, words), f"top{k}": topk / max(1, words),
-        "ksr": 1 - keys / max(1, chars), "oov_rate": oov / max(1, words),
-        "keys": keys, "chars": chars,
+        "ksr": 1 - (keys - spared) / max(1, chars), "ksr_strict": 1 - keys / max(1, chars),
+        "oov_rate": oov / max(1, words), "keys": keys - spared, "keys_strict": keys, "chars": chars,
     }
+
+
+def _space_after_words(text: str) -> list[bool]:
+    """For each word of ``text`` in order (as the tokenizer splits it): whether a space follows
+    it, which accepting the word types too."""
+    text = normalize(text)
+    return [text[m.end():m.end() + 1] == " " for m in TOKEN_RE.finditer(text) if is_word(m.group(0))]
 
 
 def _spaces_within(text: str, surf: list[str], words: int, max_words: int | None) -> int:
@@ -116,9 +130,6 @@ def _spaces_within(text: str, surf: list[str], words: int, max_words: int | None
 def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None = None,
                    use_char: bool = True) -> dict:
     """Evaluate on several files; figures pooled over all of them (weighted by size)."""
-    from nextword.errors import InputError
-    from nextword.text.corpus import decode_text
-
     totals: dict[str, float] = {}
     per_file = {}
     for p in paths:
@@ -131,7 +142,7 @@ def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None =
             raise InputError(f"{p} is not UTF-8 text")
         r = evaluate_text(model, text, max_words, use_char=use_char)
         per_file[p] = r
-        for key in ("tokens", "words", "keys", "chars"):
+        for key in ("tokens", "words", "keys", "keys_strict", "chars"):
             totals[key] = totals.get(key, 0) + r[key]
         totals["nll"] = totals.get("nll", 0) + math.log(r["perplexity"]) * r["tokens"]
         for key in ("top1", "top3", "oov_rate"):
@@ -140,7 +151,9 @@ def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None =
     pooled = {"tokens": int(totals.get("tokens", 0)), "words": int(w),
               "perplexity": math.exp(totals.get("nll", 0) / max(1, totals.get("tokens", 0))),
               "top1": totals.get("top1", 0) / w, "top3": totals.get("top3", 0) / w,
-              "ksr": 1 - totals.get("keys", 0) / max(1, totals.get("chars", 0)), "oov_rate": totals.get("oov_rate", 0) / w}
+              "ksr": 1 - totals.get("keys", 0) / max(1, totals.get("chars", 0)),
+              "ksr_strict": 1 - totals.get("keys_strict", 0) / max(1, totals.get("chars", 0)),
+              "oov_rate": totals.get("oov_rate", 0) / w}
     return {"pooled": pooled, "files": per_file}
 
 

@@ -133,7 +133,7 @@ class LMConfig:
 
     vocab_size: int
     dim: int = 256                 # embedding width = LSTM projection width (tied in/out)
-    hidden_size: int = 1024        # LSTM cell width
+    hidden_size: int = 768         # LSTM cell width
     num_layers: int = 1
     dropout: float = 0.1
     cutoffs: list[int] = field(default_factory=lambda: [2000, 10000])  # adaptive buckets

@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -40,48 +40,76 @@ STATS_CHARS = 20_000_000  # case table and character counts from about this many
 CHAR_TRAIN_CHARS, CHAR_VAL_CHARS = 6_000_000, 200_000  # the char LM's training / validation text
 
 
+# flat option names (``nextword.train(..., hidden_size=512)``, the CLI flags) -> the fields they set
+FLAT_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "vocab_size": (("word", "vocab_size"),),
+    "dim": (("word", "dim"),),
+    "hidden_size": (("word", "hidden_size"),),
+    "num_layers": (("word", "num_layers"),),
+    "dropout": (("word", "dropout"), ("char", "dropout")),
+    "char_dim": (("char", "dim"),),
+    "char_hidden": (("char", "hidden_size"),),
+    **{name: (("loop", name),) for name in ("epochs", "lr", "seed", "patience", "checkpoint_every", "device")},
+}
+
+
 @dataclass
 class TypingTrainOptions:
-    """Everything ``nextword train`` can set; the defaults train the bundled model."""
+    """Everything ``nextword train`` can set; the defaults train the bundled model.
 
-    vocab_size: int = 30_000
-    min_frequency: int = 2
-    dim: int = 256
-    hidden_size: int = 768
-    num_layers: int = 1
-    dropout: float = 0.1
+    The shapes of the two language models and the training loop are their own dataclasses
+    (``LMConfig``, ``TrainConfig``); this adds what only training a typing model has. Build it
+    from flat keyword options with ``from_kwargs`` (``FLAT_OPTIONS`` says which field each sets).
+    """
+
+    word: LMConfig = field(default_factory=lambda: LMConfig(vocab_size=30_000))  # vocab_size: the most
+    # words the vocabulary keeps (the model gets the size the corpus gives)
+    char: LMConfig = field(default_factory=lambda: LMConfig(vocab_size=0, dim=64, hidden_size=384, cutoffs=[]))
+    loop: TrainConfig = field(default_factory=TrainConfig)  # epochs, lr, seed, patience, device ...
+    min_frequency: int = 2               # a word seen fewer times stays out of the vocabulary
     batch_size: int = 64
-    bptt: int = 35
-    epochs: int = 10
-    lr: float = 3e-3
-    seed: int = 0
+    bptt: int = 35                       # tokens per truncated back-propagation window
     max_minutes: float | None = None     # wall-clock budget for the word LM
-    char_minutes: float = 3.0           # budget for the (small) char LM
-    char_dim: int = 64
-    char_hidden: int = 384
+    char_minutes: float = 3.0            # budget for the (small) char LM
     ngram_order: int = 4
-    ngram_max_tokens: int = 8_000_000  # n-gram from an even sample of at most this many tokens
-    max_val_tokens: int = 200_000  # validation beyond this costs time and adds little
+    ngram_max_tokens: int = 8_000_000    # n-gram from an even sample of at most this many tokens
+    max_val_tokens: int = 200_000        # validation beyond this costs time and adds little
     val_fraction: float = 0.03
-    patience: int = 2
-    checkpoint_every: float = 120.0
-    device: str | None = None
     progress: bool = True
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> TypingTrainOptions:
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - names)
+        """Options from flat keywords: the fields of this class and the names in ``FLAT_OPTIONS``."""
+        own = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - own - set(FLAT_OPTIONS))
         if unknown:
             raise TypeError(f"unknown training option(s): {', '.join(unknown)}")
-        return cls(**kwargs)
+        opts = cls(**{k: v for k, v in kwargs.items() if k in own})
+        for name, value in kwargs.items():
+            for part, attr in FLAT_OPTIONS.get(name, ()):
+                setattr(getattr(opts, part), attr, value)
+        return opts
+
+    def flat(self) -> dict[str, Any]:
+        """The flat keyword form (what ``from_kwargs`` takes; the CLI's defaults)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("word", "char", "loop")}
+        for name, targets in FLAT_OPTIONS.items():
+            part, attr = targets[0]
+            out[name] = getattr(getattr(self, part), attr)
+        return out
+
+
+# The smallest model that trains in seconds on a CPU: tests and smoke runs.
+TINY: dict[str, Any] = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16, char_hidden=48,
+                            char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
 
 
 def _fingerprint(corpus: Corpus, opts: TypingTrainOptions) -> str:
     """Changes when the corpus content or an option that shapes the token streams changes."""
     h = hashlib.sha256(f"streams-v3;{corpus.fingerprint};".encode())
-    for key in ("vocab_size", "min_frequency", "val_fraction"):
-        h.update(f"{key}={getattr(opts, key)};".encode())
+    for key, value in (("vocab_size", opts.word.vocab_size), ("min_frequency", opts.min_frequency),
+                       ("val_fraction", opts.val_fraction)):
+        h.update(f"{key}={value};".encode())
     return h.hexdigest()[:16]
 
 
@@ -110,7 +138,7 @@ def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
         if not split.n_val:
             raise InputError("the corpus is too small: it needs at least two paragraphs")
         every = max(1, split.n_chars // STATS_CHARS)
-        tok = WordTokenizer.build(split.train(), opts.vocab_size, opts.min_frequency, stats_every=every)
+        tok = WordTokenizer.build(split.train(), opts.word.vocab_size, opts.min_frequency, stats_every=every)
         tok.save(work)
         write_lexicon(work, count_unknown_words(islice(corpus.paragraphs(), 0, None, every), tok))
         TokenFile.write(work / "train.tokens", tok.encode_chunks(split.train()))
@@ -165,15 +193,13 @@ def token_counts(ids: TokenFile, vocab_size: int) -> np.ndarray:
 def _fit_lm(name: str, config: LMConfig, train_ids: np.ndarray, val_ids: np.ndarray, work: Path,
             opts: TypingTrainOptions, minutes: float | None, resume: bool, progress: Any,
             batch_size: int, bptt: int) -> tuple[LanguageModel, dict]:
-    torch.manual_seed(opts.seed)
+    torch.manual_seed(opts.loop.seed)
     model = LanguageModel(config)
     rank, world = dist_info()  # under torchrun each rank reads its own columns of the stream
     train = TokenStream(train_ids, batch_size, bptt, shard=rank, n_shards=world)
     val_batch = max(1, min(16, (len(val_ids) - 1) // (bptt + 1))) // world * world
     val = TokenStream(val_ids, max(world, val_batch), bptt, shard=rank, n_shards=world)
-    cfg = TrainConfig(epochs=opts.epochs, lr=opts.lr, seed=opts.seed, patience=opts.patience,
-                      max_seconds=minutes * 60 if minutes else None,
-                      checkpoint_every=opts.checkpoint_every, device=opts.device)
+    cfg = replace(opts.loop, max_seconds=minutes * 60 if minutes else None)
     trainer = Trainer(model, train, val, cfg, work, name=name, progress=progress)
     summary = trainer.fit(resume=resume)
     return model.cpu().eval(), summary
@@ -188,7 +214,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     """
     opts = TypingTrainOptions.from_kwargs(**options)
     set_threads()
-    rank, world = init_distributed(opts.device)
+    rank, world = init_distributed(opts.loop.device)
     out = Path(out)
     started = time.time()
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
@@ -213,11 +239,11 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
     if progress is not None:
         progress.start()
     try:
-        word_cfg = LMConfig(tok.vocab_size, opts.dim, opts.hidden_size, opts.num_layers, opts.dropout)
+        word_cfg = replace(opts.word, vocab_size=tok.vocab_size)
         word_lm, word_summary = _fit_lm("word", word_cfg, train_ids, val_ids, work, opts,
                                         opts.max_minutes, resume, progress, batch, opts.bptt)
         chars, val_chars = data.chars, data.val_chars
-        char_cfg = LMConfig(len(tok.chars), opts.char_dim, opts.char_hidden, 1, opts.dropout, cutoffs=[])
+        char_cfg = replace(opts.char, vocab_size=len(tok.chars))
         char_batch = max(1, min(64, (len(chars) - 1) // 101))
         char_lm, char_summary = _fit_lm("char", char_cfg, chars, val_chars, work, opts,
                                         opts.char_minutes, resume, progress, char_batch, 100)
@@ -250,7 +276,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
                     "word_history": word_summary["history"], "char_history": char_summary["history"],
                     "mixture_val_ppl": mixture_ppl},
         "train_seconds": round(time.time() - started, 1),
-        "seed": opts.seed,
+        "seed": opts.loop.seed,
     }
     write_model_dir(out, tok, word_lm, char_lm, ngram_ids, unigram, config, data.lexicon)
     _barrier(world)

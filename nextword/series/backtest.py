@@ -8,8 +8,8 @@ from collections.abc import Callable
 import numpy as np
 
 from nextword.errors import InputError
+from nextword.series.data import Series
 from nextword.series.forecaster import Forecaster
-from nextword.series.series import Series
 
 
 # -- metrics and baselines ----------------------------------------------------------------------

@@ -1,27 +1,14 @@
-"""Time-series forecasting on the shared LSTM core: ``SeriesModel`` and ``Forecaster``.
+"""``Forecaster``: fit on one series (plus covariates), forecast the next steps in original units.
 
-The network predicts the change from the last observed value for each of the next H steps
-(direct multi-step output). Its output is the sum of three parts::
-
-    change[h] = seasonal_weight[h] * (average change from phase t to t+h in past seasons)
-              + linear(window)                     (an autoregressive "highway", as in LSTNet)
-              + head(tanh(mix(LSTMCore(window), seasonal changes)))   (the non-linear part)
-
-The linear parts are fitted first in closed form (ridge regression, penalty picked on a
-chronological validation split); the LSTM then learns what they leave over and is kept only
-where it lowers the validation error.
-
-At initialisation the first part is a seasonal naive forecast that keeps the current level (or
-the plain naive forecast for a series without season), so training starts from a strong
-baseline and early stopping on a chronological validation split keeps only what improves on it.
-A few seeds are averaged, and prediction intervals are conformal: quantiles of the absolute
-validation errors for each step ahead.
+It picks the season, horizon and window, makes the training windows (``windows``), fits the
+linear part and trains a few networks (``model``) with different seeds, and averages them.
+Prediction intervals are conformal: quantiles of the absolute validation errors for each step
+ahead. ``ForecastOptions`` holds every setting; a saved model directory keeps them.
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,142 +16,45 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 from nextword.core import checkpoint as ckpt
-from nextword.core.lstm import LSTMCore, State
-from nextword.core.trainer import TrainConfig, Trainer
+from nextword.core.trainer import TrainConfig
 from nextword.errors import InputError, ModelFileError
 from nextword.files import atomic_directory, write_json
-from nextword.series.series import (
-    Scaler,
-    Series,
-    WindowDataset,
-    infer_season,
-    make_series,
-    read_csv,
-)
+from nextword.series.data import Series, to_series
+from nextword.series.model import SeriesConfig, SeriesModel, fit_linear, train_network
+from nextword.series.season import infer_season
+from nextword.series.windows import Scaler, WindowDataset, pick_window, split_windows
 
 LEVELS = (0.8, 0.95)  # prediction-interval coverages stored with every model
 
 
-# -- the network --------------------------------------------------------------------------------
 @dataclass
-class SeriesConfig:
-    """Shape of a forecasting network."""
+class ForecastOptions:
+    """Every setting of a ``Forecaster``: ``Forecaster(season, horizon, **options)`` takes these
+    names, and a saved model directory stores them (config.json, "options")."""
 
-    n_inputs: int          # channels per step: the target plus covariates
-    window: int            # input steps
-    horizon: int           # output steps (direct multi-step)
-    hidden_size: int = 32
-    num_layers: int = 1
-    dropout: float = 0.0
-    seasonal: bool = True  # start from the seasonal change (True) or from the naive forecast
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-class SeriesModel(nn.Module):
-    """Window (batch, window, n_inputs) + future (batch, horizon, 2) -> changes (batch, horizon).
-
-    Same trainer contract as ``LanguageModel``: ``forward(batch, state) -> (mean loss, state,
-    n_items)`` and ``init_state``; the loss is the mean absolute error (MASE is an absolute error).
-    """
-
-    def __init__(self, config: SeriesConfig):
-        super().__init__()
-        self.config = config
-        self.core = LSTMCore(config.n_inputs, config.hidden_size, config.num_layers, 0, config.dropout)
-        self.mix = nn.Linear(self.core.out_size + 2 * config.horizon, config.hidden_size)
-        self.head = nn.Linear(config.hidden_size, config.horizon)
-        self.highway = nn.Linear(config.window * config.n_inputs, config.horizon)
-        for layer in (self.head, self.highway):  # start as the baseline: no learned correction
-            nn.init.zeros_(layer.weight)
-            nn.init.zeros_(layer.bias)
-        # seasonal weight = start + delta, so weight decay pulls towards the baseline, not to 0
-        start = torch.zeros(config.horizon, 2)  # (average over seasons, last season only)
-        start[:, 0] = float(config.seasonal)
-        self.register_buffer("seasonal_start", start)
-        self.seasonal_delta = nn.Parameter(torch.zeros(config.horizon, 2))
-
-    def init_state(self, batch: int, device: torch.device | str = "cpu") -> State:
-        return self.core.init_state(batch, device)
-
-    def set_linear(self, weight: torch.Tensor, seasonal: torch.Tensor, bias: torch.Tensor,
-                   trainable: bool = True) -> None:
-        """Start the linear parts from a fitted solution (see ``fit_linear``)."""
-        with torch.no_grad():
-            self.highway.weight.copy_(weight)
-            self.highway.bias.copy_(bias)
-            self.seasonal_delta.copy_(seasonal)
-        for p in (self.highway.weight, self.highway.bias, self.seasonal_delta):
-            p.requires_grad_(trainable)
-
-    def drop_lstm(self) -> None:
-        """Zero the LSTM's head (when training did not beat the linear part on validation)."""
-        with torch.no_grad():
-            self.head.weight.zero_()
-            self.head.bias.zero_()
-
-    def predict(self, inputs: torch.Tensor, future: torch.Tensor) -> torch.Tensor:
-        """Scaled changes from the last value, (batch, horizon)."""
-        out, _ = self.core(inputs)                                  # (batch, window, hidden)
-        mixed = torch.tanh(self.mix(torch.cat([out[:, -1], future.flatten(1)], dim=1)))
-        change = self.head(mixed) + self.highway(inputs.flatten(1))
-        return change + (future * (self.seasonal_start + self.seasonal_delta)).sum(-1)
-
-    def forward(self, batch: tuple[torch.Tensor, ...], state: State | None = None
-                ) -> tuple[torch.Tensor, State | None, int]:
-        inputs, future, targets = batch
-        loss = F.l1_loss(self.predict(inputs, future), targets)
-        return loss, state, targets.numel()
+    season: int | None = None        # seasonal period in steps (None = inferred, 1 = none)
+    horizon: int | None = None       # steps the network predicts directly (None = from the frequency)
+    window: int | None = None        # input steps (None = two seasons in 16..64, halved for short series)
+    hidden_size: int = 32            # LSTM units
+    num_layers: int = 1              # stacked LSTM layers
+    ensemble: int = 3                # networks averaged; member i trains with seed + 1000 * i
+    epochs: int = 40                 # most passes over the training windows
+    patience: int = 5                # epochs without a better validation loss before stopping
+    lr: float = 3e-3                 # learning rate
+    weight_decay: float = 1e-3       # pulls the learned parts towards the linear start
+    batch_size: int = 128            # windows per training batch
+    val_fraction: float = 0.2        # share of the latest windows held out for validation
+    log: str | bool = "auto"         # model the log of the target ("auto": positive, spans 2x or more)
+    covariates: str | bool = "auto"  # use the other columns ("auto": if they lower validation error)
+    seasons_back: int = 8            # past seasons averaged in the seasonal-change feature
+    train_linear: bool = False       # also train the closed-form linear part (False: keep it as fit)
+    max_steps: int = 800             # per network: bounds the fit time and, unlike a clock, is reproducible
+    seed: int = 0                    # seed of the window order and of the first network
+    max_seconds: float | None = None  # time budget of the whole ensemble (None = no limit)
 
 
-def _design(inputs: torch.Tensor, future: torch.Tensor, h: int) -> torch.Tensor:
-    """Regressors of step h: the flattened window, the two seasonal changes and a constant."""
-    ones = torch.ones(len(inputs), 1, dtype=torch.float64)
-    return torch.cat([inputs.flatten(1).double(), future[:, h].double(), ones], dim=1)
-
-
-def fit_linear(train, val, config: SeriesConfig,
-               penalties: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0, 100.0, 1e4)
-               ) -> tuple[float, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Ridge regression of each step's change on the window and the seasonal changes, shrunk
-    towards the baseline (seasonal weight ``seasonal_start``, everything else 0); the penalty with
-    the lowest validation MAE wins. Returns (that MAE, highway weight, seasonal delta, highway
-    bias)."""
-    start = 1.0 if config.seasonal else 0.0
-    best: tuple[float, list[torch.Tensor]] = (math.inf, [])
-    for penalty in penalties:
-        coefs, err = [], 0.0
-        for h in range(config.horizon):
-            x = _design(train.inputs, train.future, h)
-            r = train.targets[:, h].double() - start * train.future[:, h, 0].double()
-            reg = torch.eye(x.shape[1], dtype=torch.float64) * penalty * len(x)
-            reg[-1, -1] = 0.0                                   # the constant is not shrunk
-            beta = torch.linalg.solve(x.T @ x + reg, x.T @ r)
-            coefs.append(beta)
-            xv = _design(val.inputs, val.future, h)
-            rv = val.targets[:, h].double() - start * val.future[:, h, 0].double()
-            err += float((xv @ beta - rv).abs().mean())
-        if err < best[0]:
-            best = (err, coefs)
-    beta = torch.stack(best[1]).float()                          # (horizon, window*inputs + 3)
-    n_win = config.window * config.n_inputs
-    return best[0] / config.horizon, beta[:, :n_win], beta[:, n_win:n_win + 2], beta[:, -1]
-
-
-class _QuietTrainer(Trainer):
-    """The shared trainer without its resumable checkpoints: a series fit takes seconds, so
-    writing optimizer state every epoch would cost more than redoing the fit."""
-
-    def save_checkpoint(self) -> None:
-        pass
-
-
-# -- the estimator ------------------------------------------------------------------------------
 def default_horizon(season: int, freq: str | None) -> int:
     by_freq = {"s": 60, "min": 60, "h": 24, "D": 14, "B": 20, "W": 13, "M": 12, "Q": 8, "Y": 5}
     if freq in by_freq:
@@ -172,53 +62,16 @@ def default_horizon(season: int, freq: str | None) -> int:
     return season if 2 <= season <= 60 else 10
 
 
-def default_window(season: int) -> int:
-    """Two seasons for short seasons, else a fixed 64 steps (longer seasons come in through
-    the seasonal-change feature, not the window)."""
-    return int(min(64, max(16, 2 * season))) if season > 1 else 32
-
-
-def to_series(data, target: int | str = 0) -> Series:
-    """A CSV path, a ``Series`` or a 1-D/2-D array-like -> ``Series``."""
-    if isinstance(data, Series):
-        return data
-    if isinstance(data, (str, Path)):
-        return read_csv(data, target)
-    try:
-        arr = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError("data must be numeric (1-D or 2-D: time x features)") from None
-    return make_series(arr, None, target)
-
-
 class Forecaster:
     """Fit on one series (plus covariates), forecast the next steps in original units.
 
     ``season``: seasonal period in steps (None = infer from dates/data, 1 = none); ``horizon``:
-    steps the network predicts directly (None = from the frequency); the other options size the
-    network and its training. Learned state ends in ``_``.
+    steps the network predicts directly (None = from the frequency); the other ``options`` (the
+    fields of ``ForecastOptions``) size the network and its training. Learned state ends in ``_``.
     """
 
-    def __init__(self, season: int | None = None, horizon: int | None = None, *,
-                 window: int | None = None, hidden_size: int = 32, num_layers: int = 1,
-                 ensemble: int = 3, epochs: int = 40, patience: int = 5, lr: float = 3e-3,
-                 weight_decay: float = 1e-3, batch_size: int = 128, val_fraction: float = 0.2,
-                 log: str | bool = "auto", covariates: str | bool = "auto", seasons_back: int = 8,
-                 train_linear: bool = False, max_steps: int = 800, seed: int = 0,
-                 max_seconds: float | None = None):
-        self.season, self.horizon, self.window = season, horizon, window
-        self.hidden_size, self.num_layers, self.ensemble = hidden_size, num_layers, ensemble
-        self.epochs, self.patience, self.lr = epochs, patience, lr
-        self.weight_decay, self.batch_size, self.val_fraction = weight_decay, batch_size, val_fraction
-        self.log, self.covariates, self.seasons_back = log, covariates, seasons_back
-        self.seed, self.max_seconds, self.train_linear = seed, max_seconds, train_linear
-        self.max_steps = max_steps  # per network: bounds the fit time and, unlike a clock, is reproducible
-
-    def options(self) -> dict:
-        return {k: getattr(self, k) for k in (
-            "season", "horizon", "window", "hidden_size", "num_layers", "ensemble", "epochs",
-            "patience", "lr", "weight_decay", "batch_size", "val_fraction", "log", "covariates",
-            "seasons_back", "train_linear", "max_steps", "seed", "max_seconds")}
+    def __init__(self, season: int | None = None, horizon: int | None = None, **options):
+        self.options = ForecastOptions(season=season, horizon=horizon, **options)
 
     # -- fitting --------------------------------------------------------------------------------
     def fit(self, data, target: int | str = 0,
@@ -226,16 +79,16 @@ class Forecaster:
         """Fit on ``data`` (CSV path, array (time,) or (time, features), or ``Series``);
         ``on_progress`` gets the finished fraction (0..1) while training."""
         series = to_series(data, target)
-        y = series.y
+        y, opts = series.y, self.options
         self.freq_ = series.freq
-        self.season_ = int(self.season) if self.season else infer_season(y, series.freq)
-        self.horizon_ = int(self.horizon or default_horizon(self.season_, series.freq))
+        self.season_ = int(opts.season) if opts.season else infer_season(y, series.freq)
+        self.horizon_ = int(opts.horizon or default_horizon(self.season_, series.freq))
         if self.horizon_ < 1:
             raise InputError("horizon must be at least 1")
         started = time.monotonic()
         train, val = self._prepare(series)
         self.models_, self.lstm_gain_ = [], []
-        for member in range(self.ensemble):
+        for member in range(opts.ensemble):
             self.models_.append(self._train_member(train, val, member, on_progress))
         self.fit_seconds_ = time.monotonic() - started
         self._calibrate(val)
@@ -250,83 +103,49 @@ class Forecaster:
 
         With covariates="auto" the covariates are kept only if they lower the validation error
         of the linear part (cheap: closed form); on the dev series they rarely do."""
-        y = series.y
+        y, opts = series.y, self.options
         with_cov = series.values.shape[1] > 1
-        choices = [True, False] if self.covariates == "auto" and with_cov \
-            else [bool(self.covariates) and with_cov]
+        choices = [True, False] if opts.covariates == "auto" and with_cov \
+            else [bool(opts.covariates) and with_cov]
         best = None
         for use in choices:
             cov = series.covariates if use else np.zeros((len(y), 0))
-            scaler = Scaler.fit(y, cov, self.season_, self.log, self.seasons_back)
-            window = self._pick_window(len(y), scaler)
-            train, val = self._windows(y, cov, scaler, window)
+            scaler = Scaler.fit(y, cov, self.season_, opts.log, opts.seasons_back)
+            window = pick_window(len(y), scaler, self.horizon_, opts.window)
+            train, val = split_windows(y, cov, scaler, window, self.horizon_,
+                                       val_fraction=opts.val_fraction, batch_size=opts.batch_size,
+                                       seed=opts.seed)
             config = SeriesConfig(n_inputs=scaler.n_channels(cov.shape[1]), window=window,
-                                  horizon=self.horizon_, hidden_size=self.hidden_size,
-                                  num_layers=self.num_layers, seasonal=self.season_ > 1)
+                                  horizon=self.horizon_, hidden_size=opts.hidden_size,
+                                  num_layers=opts.num_layers, seasonal=self.season_ > 1)
             err, *linear = fit_linear(train, val, config)
             if best is None or err < best[0]:
                 best = (err, use, scaler, window, config, tuple(linear), train, val)
         _, self.use_covariates_, self.scaler_, self.window_, self.config_, self.linear_ = best[:6]
         return best[6], best[7]
 
-    def _pick_window(self, n: int, scaler: Scaler) -> int:
-        """The default window, halved until at least ~60 windows remain for training."""
-        window = int(self.window or default_window(self.season_))
-        while not self.window and window > 4 and \
-                n - scaler.first_origin(window, self.horizon_) - self.horizon_ < 60:
-            window = max(4, window // 2)
-        avail = n - scaler.first_origin(window, self.horizon_) - self.horizon_
-        if avail < 12:
-            need = scaler.first_origin(window, self.horizon_) + self.horizon_ + 12
-            raise InputError(f"series too short: {n} values, need at least {need} for "
-                             f"window {window}, season {self.season_} and horizon {self.horizon_}")
-        return window
-
-    def _windows(self, y: np.ndarray, cov: np.ndarray, scaler: Scaler, window: int
-                 ) -> tuple[WindowDataset, WindowDataset]:
-        """Chronological split of all windows: train origins end ``horizon`` steps before the
-        first validation origin, so no training target lies in the validation period."""
-        h, first = self.horizon_, scaler.first_origin(window, self.horizon_)
-        origins = np.arange(first, len(y) - h)
-        n_val = max(4, int(len(origins) * self.val_fraction))
-        val_o = origins[-n_val:]
-        train_o = origins[origins < val_o[0] - h + 1]
-        if len(train_o) < 8:
-            train_o = origins[:-n_val]
-        sets = []
-        for o, shuffle in ((train_o, True), (val_o, False)):
-            inputs, future = scaler.features(y, cov, o, window, h)
-            sets.append(WindowDataset(inputs, future, scaler.targets(y, o, h),
-                                      self.batch_size, shuffle, self.seed))
-        return sets[0], sets[1]
-
     def _train_member(self, train: WindowDataset, val: WindowDataset, member: int,
                       on_progress: Callable[[float], None] | None) -> SeriesModel:
-        seed = self.seed + 1000 * member
-        torch.manual_seed(seed)
-        model = SeriesModel(self.config_)
-        model.set_linear(*self.linear_, trainable=self.train_linear)
-        epochs = max(1, min(self.epochs, self.max_steps // max(1, len(train))))
-        cfg = TrainConfig(epochs=epochs, lr=self.lr, weight_decay=self.weight_decay,
-                          patience=self.patience, seed=seed, device="cpu",
-                          max_seconds=self.max_seconds / self.ensemble if self.max_seconds else None,
+        opts = self.options
+        seed = opts.seed + 1000 * member
+        epochs = max(1, min(opts.epochs, opts.max_steps // max(1, len(train))))
+        cfg = TrainConfig(epochs=epochs, lr=opts.lr, weight_decay=opts.weight_decay,
+                          patience=opts.patience, seed=seed, device="cpu",
+                          max_seconds=opts.max_seconds / opts.ensemble if opts.max_seconds else None,
                           checkpoint_every=math.inf)
-        total = self.ensemble * epochs * len(train)
+        total = opts.ensemble * epochs * len(train)
 
         def step(info: dict) -> None:
             if on_progress is not None:
                 on_progress(min(1.0, (member * epochs * len(train) + info["step"]) / total))
 
-        with tempfile.TemporaryDirectory(prefix="nextword-series-") as tmp:
-            trainer = _QuietTrainer(model, train, val, cfg, tmp, name=f"series{member}", on_step=step)
-            baseline = trainer.evaluate()  # the linear part alone: the LSTM head starts at zero
-            best = trainer.fit()["best_val_loss"]
-            if best >= baseline:
-                model.drop_lstm()
-            self.lstm_gain_.append(float(1 - min(best, baseline) / baseline) if baseline > 0 else 0.0)
+        model, gain = train_network(self.config_, self.linear_, train, val, cfg,
+                                    train_linear=opts.train_linear, name=f"series{member}",
+                                    on_step=step)
+        self.lstm_gain_.append(gain)
         if on_progress is not None:
-            on_progress((member + 1) / self.ensemble)
-        return model.eval()
+            on_progress((member + 1) / opts.ensemble)
+        return model
 
     def _calibrate(self, val: WindowDataset) -> None:
         """Conformal interval half-widths (scaled units) per step ahead from validation errors."""
@@ -448,7 +267,7 @@ class Forecaster:
             write_json(tmp / "config.json", {
                 **ckpt.model_header("series"),
                 "model": self.config_.to_dict(), "members": len(self.models_),
-                "options": self.options(), "season": self.season_, "horizon": self.horizon_,
+                "options": asdict(self.options), "season": self.season_, "horizon": self.horizon_,
                 "window": self.window_, "freq": self.freq_, "columns": self.columns_,
                 "target": self.target_, "last_date": self.last_date_,
                 "use_covariates": self.use_covariates_, "lstm_val_gain": self.lstm_gain_,

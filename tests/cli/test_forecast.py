@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from nextword.cli import main
-from nextword.series.series import chart
+from nextword.series import chart
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRLINE = ROOT / "data" / "series" / "airline_passengers_monthly.csv"
@@ -128,9 +128,8 @@ def test_bad_csv_exit_code_from_a_real_process(tmp_path):
     assert proc.stderr.strip().count("\n") == 0 and "not in increasing order" in proc.stderr
 
 
-def test_standalone_entry_point_reports_errors_like_the_main_cli(tmp_path, capsys):
-    from nextword.cli.forecast import main as forecast_main
-    assert forecast_main(["forecast", str(tmp_path / "none.csv")]) == 2
+def test_missing_file_error_is_one_line_from_the_main_cli(tmp_path, capsys):
+    assert main(["forecast", str(tmp_path / "none.csv")]) == 2
     assert capsys.readouterr().err.startswith("nextword: error: file not found")
 
 

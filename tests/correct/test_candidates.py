@@ -6,7 +6,14 @@ import random
 
 import pytest
 
-from nextword.correct.candidates import DeleteIndex, deletes, osa_distance, split_candidates
+from nextword.correct.candidates import (
+    DeleteIndex,
+    deletes,
+    is_single_edit,
+    osa_distance,
+    single_edits,
+    split_candidates,
+)
 
 WORDS = ["the", "then", "they", "there", "three", "ten", "beginning", "begging", "don't", "done",
          "contented", "contended", "internationalization", "a", "lot", "in", "accommodate"]
@@ -100,3 +107,20 @@ def test_split_candidates_read_run_together_words():
     assert ("a", "lot") in set(split_candidates("alot", known))
     assert ("in", "the") in set(split_candidates("inthe", known))
     assert list(split_candidates("xyz", known)) == []
+
+
+def test_single_edits_cover_every_kind_of_slip():
+    edits = single_edits("form")
+    assert {"from", "frm", "forms", "fork", "for'm", "fotm"} <= edits and "form" not in edits
+    assert all(len(e) in (3, 4, 5) for e in edits)
+
+
+def test_is_single_edit_agrees_with_the_edit_distance():
+    rng = random.Random(3)
+    words = WORDS + ["teh", "thw", "tthe", "dont", "begining", "accomodate", "form", "from"]
+    pairs = [(a, b) for a in words for b in words]
+    pairs += [(w, e) for w in ("form", "teh", "don't") for e in sorted(single_edits(w))]
+    pairs += [(w, w[:i] + w[i + 1:]) for w in words for i in range(len(w)) if rng.random() < 0.5]
+    for a, b in pairs:
+        assert is_single_edit(a, b) == (osa_distance(a, b, 2) == 1), (a, b)
+    assert is_single_edit("teh", "the") and not is_single_edit("the", "the")

@@ -1,5 +1,6 @@
-"""Autocorrect with a real tiny model: candidates in context, the never-touch rules, case and
-punctuation, the command line, and bad input that must never raise."""
+"""Autocorrect of a passage with a real tiny model: typos fixed in context, the never-touch
+rules, case, punctuation and whitespace, the paragraph-batched close calls (the same decisions
+as one word at a time), the command line, and bad input that must never raise."""
 
 from __future__ import annotations
 
@@ -9,87 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nextword.cli import main as cli_main
-from nextword.correct.corrector import (
-    Corrector,
-    CorrectorParams,
-    LanguageModel,
-    chunk_kind,
-    is_acronym,
-    match_case,
-)
-from nextword.suggestion import Suggestion
+from nextword.correct.corrector import Corrector, context_tail
+from nextword.correct.params import CorrectorParams
+from nextword.correct.rules import word_spans
 
-
-@pytest.fixture(scope="module")
-def corrector(tiny_model) -> Corrector:
-    return Corrector(tiny_model)
-
-
-# -- token rules (no model needed) ----------------------------------------------------------------
-
-@pytest.mark.parametrize(("chunk", "kind"), [
-    ("https://exampel.com/teh", "url"), ("www.teh.org", "url"), ("exampel.com/path", "url"),
-    ("(http://x.y/z).", "url"),
-    ("teh@exampel.com", "email"), ("<bob.smith@mail.co.uk>", "email"),
-    ("snake_case_nmae", "code"), ("camelCaseNmae", "code"), ("os.path.jion", "code"),
-    ("--verbsoe", "code"), ("prnt()", "code"), ("/usr/lcoal/bin", "code"), ("$HOEM", "code"),
-    ("1234", "number"), ("3rd", "number"), ("v2", "number"), ("12:30", "number"),
-    ("teh,", "text"), ("(Teh)", "text"), ("don't", "text"), ("well-known", "text"),
-])
-def test_chunk_kind_recognises_what_must_not_be_corrected(chunk, kind):
-    assert chunk_kind(chunk) == kind
-
-
-@pytest.mark.parametrize(("word", "acronym"), [
-    ("NASA", True), ("TEH", True), ("HTTP", True), ("I", False), ("Teh", False), ("teh", False),
-])
-def test_is_acronym_means_two_or_more_capitals_and_no_small_letters(word, acronym):
-    assert is_acronym(word) is acronym
-
-
-def test_match_case_keeps_a_capital_and_otherwise_the_usual_case(tiny_model):
-    assert match_case("Teh", "the") == "The"
-    assert match_case("teh", "the") == "the"
-    assert match_case("i", "i", tiny_model.tokenizer) == "I"
-
-
-# -- the corrector on a real model ----------------------------------------------------------------
-
-def test_tiny_model_implements_the_language_model_protocol(tiny_model):
-    assert isinstance(tiny_model, LanguageModel)
-
-
-def test_correct_ranks_the_intended_word_first(corrector):
-    for typo, word in [("teh", "the"), ("adn", "and"), ("taht", "that"), ("thw", "the")]:
-        got = corrector.correct(typo, "", 3)
-        assert got[0].word == word, (typo, got)
-
-
-def test_correct_returns_suggestions_with_log_probabilities_best_first(corrector):
-    got = corrector.correct("teh", "this is", 3)
-    assert 1 <= len(got) <= 3
-    assert all(isinstance(s, Suggestion) and s.kind == "correction" for s in got)
-    assert all(s.score <= 0 for s in got)
-    assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
-
-
-def test_a_fine_word_comes_back_first_unchanged(corrector):
-    for word in ("the", "The", "system", "and"):
-        assert corrector.correct(word, "", 3)[0].word == word
-
-
-def test_correct_keeps_the_typed_capital(corrector):
-    assert corrector.correct("Teh", "", 1)[0].word == "The"
-
-
-def test_correct_finds_missing_apostrophes(corrector):
-    assert corrector.correct("dont", "I", 3)[0].word == "don't"
-
-
-def test_correct_respects_k(corrector):
-    assert len(corrector.correct("teh", "", 1)) == 1
-    assert len(corrector.correct("teh", "", 10)) <= 10
-
+# -- autocorrect on a real model ------------------------------------------------------------------
 
 def test_autocorrect_fixes_typos_in_context(corrector):
     assert corrector.autocorrect("this is teh end of teh system") == "this is the end of the system"
@@ -130,12 +55,6 @@ def test_autocorrect_never_touches_the_users_words(fresh_model):
     c = Corrector(fresh_model)
     assert c.autocorrect("this is teh end") == "this is teh end"
     assert c.correct("Teh", "", 3)[0].word == "Teh"
-
-
-def test_the_users_words_are_candidates_too(fresh_model):
-    fresh_model.user_words = {"zorblax"}
-    c = Corrector(fresh_model)
-    assert "zorblax" in [s.word for s in c.correct("zorblaz", "", 3)]
 
 
 def test_replacement_needs_the_calibrated_confidence(tiny_model):
@@ -255,100 +174,8 @@ def test_cli_refuses_binary_and_non_utf8_files(tiny_model_dir, tmp_path, capsys)
     assert "binary" in capsys.readouterr().err
 
 
-def test_capitalised_unknown_words_inside_a_sentence_are_taken_for_names(corrector):
-    from nextword.correct.corrector import looks_like_name
-
-    vocab = corrector.tok.ids
-    assert looks_like_name("Zorblax", "we met", vocab)
-    assert not looks_like_name("Zorblax", "", vocab)             # sentence start
-    assert not looks_like_name("Zorblax", "The end. ", vocab)   # sentence start
-    assert not looks_like_name("zorblax", "we met", vocab)      # not capitalised
-    assert not looks_like_name("The", "we met", vocab)          # a known word
-    bold = Corrector(corrector.model, params=CorrectorParams(margin_name=1e9))
-    assert bold.autocorrect("this is Teh end") == "this is Teh end"
-    assert bold.autocorrect("Teh end") == "The end"
-
-
-def test_regular_forms_of_known_words_are_recognised():
-    from nextword.correct.corrector import regular_form
-
-    vocab = {w: i for i, w in enumerate(
-        ["promised", "richard", "bathtub", "work", "place", "stores", "pass", "loved", "the"])}
-    assert regular_form("promis'd", vocab) == ("promised", "clitic")
-    assert regular_form("lov'd", vocab) == ("loved", "clitic")
-    assert regular_form("richard's", vocab) == ("richard", "clitic")
-    assert regular_form("bathtubs", vocab) == ("bathtub", "inflection")
-    assert regular_form("workplace", vocab) == ("place", "compound")
-    assert regular_form("storesd", vocab) is None  # a stray key, not an inflection
-    assert regular_form("passs", vocab) is None
-    assert regular_form("thes", vocab) is None     # stems shorter than four letters don't count
-    assert regular_form("completly", {"complete": 0}) is None  # -ly keeps the e
-    assert regular_form("voteing", {"vote": 0}) is None        # -ing drops it
-    assert regular_form("debating", {"debate": 0}) == ("debate", "inflection")
-    assert regular_form("zzzz", vocab) is None
-
-
-def test_forms_of_one_known_word_are_told_from_near_misses():
-    from nextword.correct.corrector import same_word
-
-    vocab = {"transcribe": 0, "whether": 1, "beginning": 2}
-    assert same_word("transcribed", "transcribes", vocab)
-    assert not same_word("whethed", "whether", vocab)  # the shared "wheth" is no word
-    assert not same_word("begining", "beginning", vocab)
-
-
-def test_an_unknown_form_of_a_known_word_stays_though_a_sibling_form_is_a_slip_away(fresh_model):
-    tok = fresh_model.tokenizer
-    # e.g. "closed" outside the vocabulary, "close" and "closes" in it
-    from nextword.correct.candidates import single_edits
-    from nextword.correct.corrector import same_word
-
-    known = [w for w in tok.words if len(w) >= 4 and w.endswith("e") and w.isalpha()
-             and w + "s" in tok.ids and w + "d" not in tok.ids
-             and all(same_word(x, w, tok.ids) for x in single_edits(w + "d") if x in tok.ids)]
-    assert known
-    c = Corrector(fresh_model)
-    for w in known[:5]:
-        assert c._cands(w + "d").regular == tok.ids[w]
-
-
 def test_a_regular_form_of_a_known_word_is_not_corrected_to_it(corrector):
     assert corrector.autocorrect("the systems and the packages") == "the systems and the packages"
-
-
-def test_pruned_search_finds_the_same_best_candidate_as_scoring_every_word(corrector):
-    from nextword.correct.candidates import osa_distance
-
-    p = corrector.params
-    prior = corrector.log_unigram
-    for typed in ["teh", "systme", "pakcage", "nad", "instal", "configuraton", "thw", "debain"]:
-        c = corrector._cands(typed)
-        brute = []
-        for w, i in zip(corrector.index.words, corrector.index.ids.tolist(), strict=True):
-            d = osa_distance(typed, w, c.limit)
-            if 0 < d <= c.limit:
-                ch = corrector.errors.logp(typed, w)
-                brute.append((prior[i] + p.channel_weight * ch + p.edit_cost * d, w))
-        got = corrector._search(typed, c, prior, 1)
-        assert got and got[0][0] == max(brute)[1], typed
-
-
-def test_frequency_model_is_a_working_stand_in_for_a_typing_model(tiny_corpus):
-    from tests.helpers.frequency_model import FrequencyModel
-
-    fm = FrequencyModel.from_corpus([tiny_corpus / "tiny.txt"], vocab_size=3000)
-    assert isinstance(fm, LanguageModel)
-    assert abs(float(fm.next_word_probs("any context").sum()) - 1.0) < 1e-9
-    assert fm.char_logprob("the") > fm.char_logprob("xqzj")
-    assert Corrector(fm).correct("teh", "", 1)[0].word == "the"
-
-
-def test_words_added_to_the_users_dictionary_later_are_picked_up(fresh_model):
-    fresh_model.user_words = set()
-    c = Corrector(fresh_model)
-    assert "zorblax" not in [s.word for s in c.correct("zorblaz", "", 3)]
-    fresh_model.user_words.add("zorblax")
-    assert "zorblax" in [s.word for s in c.correct("zorblaz", "", 3)]
 
 
 def test_elisions_are_not_typos(corrector):
@@ -371,30 +198,29 @@ def test_autocorrect_side_by_side_decides_as_one_word_at_a_time(tiny_model):
     """Each close call after the text before its paragraph as typed and its own paragraph as
     corrected, and before the words after it, word by word with the model asked one context at
     a time: what the batched paragraph walk must reproduce."""
-    from nextword.correct.corrector import _context_tail, _word_spans
     from nextword.text.words import split_words
 
     every = CorrectorParams(context_range=float("inf"))  # every word not clearly fine is a close call
     ref = Corrector(tiny_model, params=every)
     out, pos, para, para_out, close_calls, fitted = "", 0, 0, 0, 0, 0
-    for start, end, word in _word_spans(MULTI):
+    for start, end, word in word_spans(MULTI):
         here = MULTI.rfind("\n", 0, start) + 1
         if here != para:  # a new paragraph: the gap holds the line break
             out += MULTI[pos:here]
             para, para_out, pos = here, len(out), here
         out += MULTI[pos:start]
-        fixed = ref._decided_without_context(word, _context_tail(MULTI, start))
+        fixed = ref.word.decided_without_context(word, context_tail(MULTI, start))
         if fixed is None:
             close_calls += 1
             before = MULTI[:para] + out[para_out:]
             line_end = (MULTI + "\n").index("\n", end)
             following = split_words(MULTI[end:line_end])[: ref.params.right_words]
-            hyps, margin = ref._close_call(word, before, goes_on=bool(following))
+            hyps, margin = ref.word.close_call(word, before, goes_on=bool(following))
             follow = None
             if following and len(hyps) > 1:
                 follow = np.array([ref._fit(before, w, following) for w, _, _ in hyps])
                 fitted += 1
-            fixed = ref._choose(word, hyps, margin, follow)
+            fixed = ref.word.choose(word, hyps, margin, follow)
         out += MULTI[start:end] if fixed == word else fixed
         pos = end
     out += MULTI[pos:]
@@ -407,44 +233,15 @@ def test_autocorrect_without_a_scoring_model_walks_the_close_calls_in_order(tiny
     from tests.helpers.frequency_model import FrequencyModel
 
     fm = FrequencyModel.from_corpus([tiny_corpus / "tiny.txt"], vocab_size=3000)
-    from nextword.correct.corrector import _word_spans
-
     c = Corrector(fm)
     assert not hasattr(fm, "candidate_scorer")
     written, pos = "", 0
-    for start, end, word in _word_spans(MULTI):  # each word after the text corrected before it
+    for start, end, word in word_spans(MULTI):  # each word after the text corrected before it
         written += MULTI[pos:start]
         fixed = c.best(word, written)
         written += MULTI[start:end] if fixed == word else fixed
         pos = end
     assert c.autocorrect(MULTI) == written + MULTI[pos:] != MULTI
-
-
-def test_two_edit_channel_ceiling_is_never_below_the_real_channel_score(corrector):
-    p = corrector.params
-    for typed in ["systme", "pakcage", "configuraton", "debain", "recieve", "xyzzyq", "mountd"]:
-        c = corrector._cands(typed)
-        for i, word in enumerate(c.words):
-            if corrector._pair(typed, word, 2, corrector.errors)[0] < 2:
-                continue
-            for channel in (corrector.errors, corrector.typing_errors):  # it bounds both
-                assert c.two_edit_ceiling[i] >= channel.logp(typed, word) - 1e-9, (typed, word)
-    assert p.channel_weight > 0  # the bound is used scaled by it
-
-
-def test_unknown_spellings_of_a_text_are_scored_in_one_batch_and_cached(fresh_model):
-    c = Corrector(fresh_model)
-    calls = {"one": 0}
-    real = fresh_model.char_logprob
-
-    def one(word):
-        calls["one"] += 1
-        return real(word)
-
-    fresh_model.char_logprob = one
-    c.autocorrect("zorblax frobnicated the qwxyz gadgetry, zorblax again")
-    assert calls["one"] == 0
-    assert abs(c._spelling("qwxyz") - real("qwxyz")) < 1e-4
 
 
 def test_autocorrect_sees_words_added_to_the_users_dictionary_after_a_first_pass(fresh_model):
@@ -455,44 +252,7 @@ def test_autocorrect_sees_words_added_to_the_users_dictionary_after_a_first_pass
     assert c.autocorrect("the zorblaz and the system") == "the zorblax and the system"
 
 
-# -- the typist's channel and the lexicon ----------------------------------------------------------
-
-def test_autocorrect_decides_with_the_typing_channel_and_correct_ranks_with_the_spelling_one(tiny_model):
-    from nextword.correct.errormodel import ErrorModel
-
-    c = Corrector(tiny_model)
-    assert c.errors.tables == ErrorModel.load().tables
-    assert c.typing_errors.tables == ErrorModel.load_typing().tables != c.errors.tables
-    # a neighbouring key is a likelier slip for the typist than in the spelling tables
-    assert c.typing_errors.logp("dhould", "should") > c.errors.logp("dhould", "should")
-
-
-def test_a_word_of_the_lexicon_is_kept_more_readily_than_an_unknown_string(fresh_model):
-    c = Corrector(fresh_model)
-    prior = c.log_unigram
-    plain = c._keep_oov("frobnicates", prior)
-    fresh_model.known_words = {"frobnicates": 3}
-    seen = Corrector(fresh_model)
-    assert seen._keep_oov("frobnicates", prior) > plain
-    # ... and needs a wider margin to be replaced
-    assert seen._margin(seen._cands("frobnicates"), "frobnicates") > c._margin(c._cands("frobnicates"), "frobnicates")
-
-
-def test_a_real_word_outside_the_vocabulary_is_offered_for_a_slip_of_it(fresh_model):
-    fresh_model.known_words = {"frobnicates": 3}
-    c = Corrector(fresh_model)
-    assert "frobnicates" in [s.word for s in c.correct("frobnicaes", "the tool", k=3)]
-    assert c._cands("frobnicaes").lexicon == ["frobnicates"]
-    assert c._cands("frobnicates").lexicon == []  # a lexicon word is itself a real word
-
-
-def test_single_edits_cover_every_kind_of_slip():
-    from nextword.correct.candidates import single_edits
-
-    edits = single_edits("form")
-    assert {"from", "frm", "forms", "fork", "for'm", "fotm"} <= edits and "form" not in edits
-    assert all(len(e) in (3, 4, 5) for e in edits)
-
+# -- the words after a close call -----------------------------------------------------------------
 
 def test_follow_scores_equal_the_model_asked_one_context_at_a_time(tiny_model):
     """The batched fit of each reading to the words after it is the same number the typing
@@ -500,7 +260,7 @@ def test_follow_scores_equal_the_model_asked_one_context_at_a_time(tiny_model):
     from nextword.lm.scorer import ParagraphRun
 
     c = Corrector(tiny_model)
-    scorer, tok = c._scorer, tiny_model.tokenizer
+    scorer, tok = c.lm_scorer, tiny_model.tokenizer
     before = "The package manager installs "
     readings = ["the", "they", "teh"]  # two vocabulary words and an unknown string
     following = ["files", ","]

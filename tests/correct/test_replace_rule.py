@@ -60,15 +60,3 @@ def test_record_labels_the_close_calls_of_real_sentences(tiny_model):
     fixes = [x for x, label in rows if label == 1]
     assert fixes and all(x["m_vocab"] == 0.0 for x in fixes)  # "teh" is no vocabulary word
     assert c.params.context_range != math.inf  # recording leaves the corrector as it was
-
-
-def test_a_negative_margin_lets_a_correction_scoring_below_the_typed_word_replace_it(corrector_for_rule):
-    hyps = [("teh", -5.0, "typed"), ("the", -7.0, "correction")]
-    assert corrector_for_rule._choose("teh", hyps, margin=-3.0) == "the"
-    assert corrector_for_rule._choose("teh", hyps, margin=-1.0) == "teh"
-    assert corrector_for_rule._choose("Teh", hyps, margin=-3.0) == "The"
-
-
-@pytest.fixture()
-def corrector_for_rule(tiny_model) -> Corrector:
-    return Corrector(tiny_model)

@@ -81,19 +81,19 @@ def test_tokenizing_is_skipped_when_the_corpus_and_options_are_unchanged(tiny_co
     from nextword.lm.train import TypingTrainOptions, prepare
     from nextword.text.corpus import read_corpus
 
-    opts = TypingTrainOptions(vocab_size=500)
+    opts = TypingTrainOptions.from_kwargs(vocab_size=500)
     first = prepare(read_corpus(tiny_corpus), tmp_path, opts)
     written = (tmp_path / "train.tokens").stat().st_mtime_ns
     again = prepare(read_corpus(tiny_corpus), tmp_path, opts)
     assert (tmp_path / "train.tokens").stat().st_mtime_ns == written
     assert np.array_equal(np.asarray(first.train_ids), np.asarray(again.train_ids))
-    prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions(vocab_size=400))
+    prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions.from_kwargs(vocab_size=400))
     assert (tmp_path / "train.tokens").stat().st_mtime_ns != written  # another vocabulary
     written = (tmp_path / "train.tokens").stat().st_mtime_ns
     corpus = tmp_path / "changed"
     corpus.mkdir()
     (corpus / "a.txt").write_text((tiny_corpus / "tiny.txt").read_text().rstrip() + "\nOne more line.\n")
-    changed = prepare(read_corpus(corpus), tmp_path, TypingTrainOptions(vocab_size=400))
+    changed = prepare(read_corpus(corpus), tmp_path, TypingTrainOptions.from_kwargs(vocab_size=400))
     assert (tmp_path / "train.tokens").stat().st_mtime_ns != written
     assert changed.counts["train_paragraphs"] + changed.counts["val_paragraphs"] == \
         first.counts["train_paragraphs"] + first.counts["val_paragraphs"] + 1
@@ -104,7 +104,7 @@ def test_token_streams_are_read_from_disk_not_held_in_memory(tiny_corpus, tmp_pa
     from nextword.text.corpus import read_corpus
     from nextword.text.streams import TokenFile, TokenStream
 
-    data = prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions(vocab_size=500))
+    data = prepare(read_corpus(tiny_corpus), tmp_path, TypingTrainOptions.from_kwargs(vocab_size=500))
     assert isinstance(data.train_ids, TokenFile)
     whole = np.asarray(data.train_ids)
     from_disk = TokenStream(data.train_ids, 4, 10)

@@ -226,3 +226,18 @@ def test_cache_probabilities_of_chosen_words_equal_the_whole_distribution_there(
     assert np.allclose(cache_probs(context, 12, ids=ids), whole[ids])
     assert np.allclose(cache_probs([], 12, ids=ids), np.full(5, 1 / 12))
     assert cache_probs(context, 12, target=7) == whole[7]
+
+
+def test_keystroke_savings_count_the_space_an_accepted_word_inserts(tiny_model):
+    """KSR as docs/API.md defines it: accepting a word is one key that types the space after it
+    too; the strict variant types that space."""
+    r = evaluate_text(tiny_model, "the end of the day is the end of the line. " * 10)
+    assert r["ksr"] > r["ksr_strict"]
+    assert 0 < r["keys_strict"] - r["keys"] <= r["words"]
+    assert r["ksr"] == 1 - r["keys"] / r["chars"]
+
+
+def test_the_spaces_after_words_are_read_from_the_text():
+    from nextword.lm.evaluate import _space_after_words
+
+    assert _space_after_words("Hi, you there.\nNext one") == [False, True, False, True, False]

@@ -14,8 +14,8 @@ from nextword.series.backtest import (
     seasonal_naive_forecasts,
     smape,
 )
+from nextword.series.data import make_series
 from nextword.series.forecaster import Forecaster
-from nextword.series.series import make_series
 
 TINY = {"hidden_size": 8, "ensemble": 1, "epochs": 3, "patience": 2}
 

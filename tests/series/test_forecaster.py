@@ -1,4 +1,4 @@
-"""Forecaster: the network contract, fitting, forecasting, intervals, save/load, metrics."""
+"""Forecaster: its options, fitting, forecasting, intervals, save/load (``nextword.series.forecaster``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
-from nextword.core.trainer import TrainConfig, Trainer
 from nextword.errors import InputError, ModelFileError
-from nextword.series.forecaster import Forecaster, SeriesConfig, SeriesModel
+from nextword.series.forecaster import Forecaster, ForecastOptions
 
 TINY = {"hidden_size": 8, "ensemble": 1, "epochs": 3, "patience": 2}
 DATA = Path(__file__).resolve().parents[2] / "data" / "series"
@@ -26,38 +24,6 @@ def noisy_seasonal(n: int = 240, season: int = 12, level: float = 1000.0, seed: 
 @pytest.fixture(scope="module")
 def fitted() -> Forecaster:
     return Forecaster(season=12, horizon=6, **TINY).fit(noisy_seasonal())
-
-
-def test_series_model_has_the_trainer_contract():
-    cfg = SeriesConfig(n_inputs=2, window=6, horizon=3, hidden_size=8)
-    model = SeriesModel(cfg)
-    batch = (torch.randn(5, 6, 2), torch.randn(5, 3, 2), torch.randn(5, 3))
-    loss, state, n = model(batch, None)
-    assert loss.ndim == 0 and n == 15 and state is None
-    h, c = model.init_state(5)
-    assert h.shape == (1, 5, 8) and c.shape == (1, 5, 8)
-
-
-def test_untrained_model_is_the_seasonal_baseline():
-    model = SeriesModel(SeriesConfig(n_inputs=1, window=4, horizon=3, hidden_size=8, seasonal=True))
-    future = torch.randn(2, 3, 2)
-    torch.testing.assert_close(model.predict(torch.randn(2, 4, 1), future), future[..., 0])
-    naive = SeriesModel(SeriesConfig(n_inputs=1, window=4, horizon=3, hidden_size=8, seasonal=False))
-    assert naive.predict(torch.randn(2, 4, 1), future).abs().max() == 0
-
-
-def test_shared_trainer_lowers_the_series_loss(tmp_path):
-    rng = np.random.default_rng(0)
-    from nextword.series.series import WindowDataset
-    x = rng.normal(size=(256, 8, 1)).astype(np.float32)
-    y = (0.8 * x[:, -1, 0:1] - 0.5 * x[:, -2, 0:1]).repeat(2, axis=1).astype(np.float32)
-    data = WindowDataset(x, np.zeros((256, 2, 2), np.float32), y, batch_size=32)
-    torch.manual_seed(0)
-    model = SeriesModel(SeriesConfig(n_inputs=1, window=8, horizon=2, hidden_size=8, seasonal=False))
-    trainer = Trainer(model, data, data, TrainConfig(epochs=8, lr=1e-2, device="cpu"), tmp_path)
-    before = trainer.evaluate()
-    summary = trainer.fit()
-    assert summary["best_val_loss"] < 0.5 * before
 
 
 def test_forecast_is_in_original_units_and_shape(fitted):
@@ -147,3 +113,20 @@ def test_too_short_series_is_an_input_error():
 def test_unfitted_forecaster_says_so():
     with pytest.raises(InputError, match="not fitted"):
         Forecaster().predict(np.arange(50.0), 3)
+
+
+def test_options_are_one_dataclass_and_an_unknown_option_is_a_type_error():
+    assert Forecaster(12, 6, hidden_size=8).options == ForecastOptions(season=12, horizon=6, hidden_size=8)
+    with pytest.raises(TypeError, match="colour"):
+        Forecaster(season=12, colour="red")
+
+
+def test_saved_options_keep_the_model_directory_format(fitted, tmp_path):
+    path = fitted.save(tmp_path / "model")
+    options = json.loads((path / "config.json").read_text())["options"]
+    assert list(options) == ["season", "horizon", "window", "hidden_size", "num_layers", "ensemble",
+                             "epochs", "patience", "lr", "weight_decay", "batch_size", "val_fraction",
+                             "log", "covariates", "seasons_back", "train_linear", "max_steps", "seed",
+                             "max_seconds"]
+    assert (options["season"], options["horizon"], options["hidden_size"]) == (12, 6, 8)
+    assert Forecaster.load(path).options == fitted.options

@@ -27,7 +27,7 @@ NOBODY = 65534
 
 READ_CORPUS = """
 import json, sys, warnings
-from nextword.corpus import read_corpus
+from nextword.text.corpus import read_corpus
 from nextword.errors import InputError
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
