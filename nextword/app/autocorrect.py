@@ -17,7 +17,7 @@ from nextword.text.words import partial_word
 if TYPE_CHECKING:
     from nextword.app.textarea import SuggestTextArea
 
-SEPARATORS = frozenset(" \t\n.,;:!?)]}\"")  # keys that finish a word (apostrophe does not)
+_SEPARATORS = frozenset(" \t\n.,;:!?)]}\"")  # keys that finish a word (apostrophe does not)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Autocorrect:
     def finishing_word(self, edit: Edit) -> tuple[Location, str] | None:
         """(start of the word, the word) when ``edit`` types a separator right after a word."""
         area = self.area
-        if (len(edit.text) != 1 or edit.text not in SEPARATORS or edit.from_location != edit.to_location
+        if (len(edit.text) != 1 or edit.text not in _SEPARATORS or edit.from_location != edit.to_location
                 or edit.from_location != area.cursor_location or not area.selection.is_empty):
             return None
         row, col = edit.from_location

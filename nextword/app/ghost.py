@@ -12,7 +12,7 @@ from textual.widgets.text_area import Location
 
 from nextword.text.words import partial_word
 
-NO_SPACE_AFTER = frozenset("([{\"'/-")  # a next word follows these without a space
+_NO_SPACE_AFTER = frozenset("([{\"'/-")  # a next word follows these without a space
 _FIRST_WORD = re.compile(r"\s*\S+")
 
 
@@ -30,7 +30,7 @@ class SuggestRequest:
 def space_before_next_word(text: str) -> str:
     """The space a next word after ``text`` needs: " " after a word or punctuation, "" at the
     start, after a space or after an opening bracket, quote, slash or dash."""
-    if text and not text[-1].isspace() and text[-1] not in NO_SPACE_AFTER:
+    if text and not text[-1].isspace() and text[-1] not in _NO_SPACE_AFTER:
         return " "
     return ""
 

@@ -9,21 +9,24 @@ from pathlib import Path
 
 from nextword.lm.train import TypingTrainOptions, train
 
-# flag -> (option, help); the defaults come from ``TypingTrainOptions``
-FLAGS = {
-    "--epochs": ("epochs", "passes over the corpus at most"),
-    "--minutes": ("max_minutes", "time budget for the word model"),
-    "--char-minutes": ("char_minutes", "time budget for the char model"),
-    "--seed": ("seed", "random seed"),
-    "--vocab-size": ("vocab_size", "words in the vocabulary at most"),
-    "--hidden-size": ("hidden_size", "LSTM cells of the word model"),
-    "--dim": ("dim", "embedding and projection width of the word model"),
-    "--batch-size": ("batch_size", "text columns trained side by side"),
-    "--lr": ("lr", "learning rate"),
-    "--bptt": ("bptt", "tokens per truncated back-propagation window"),
-    "--checkpoint-every": ("checkpoint_every", "seconds between resumable checkpoints"),
-    "--device": ("device", "cpu, cuda, cuda:1 ... (default: GPU if present)"),
-}
+# the flags: option name (the flag is --option-name, except --minutes) and help; the defaults
+# come from ``TypingTrainOptions``
+FLAGS_HELP = """
+epochs            passes over the corpus at most
+max_minutes       time budget for the word model
+char_minutes      time budget for the char model
+seed              random seed
+vocab_size        words in the vocabulary at most
+hidden_size       LSTM cells of the word model
+dim               embedding and projection width of the word model
+batch_size        text columns trained side by side
+lr                learning rate
+bptt              tokens per truncated back-propagation window
+checkpoint_every  seconds between resumable checkpoints
+device            cpu, cuda, cuda:1 ... (default: GPU if present)
+"""
+FLAGS = {"--minutes" if name == "max_minutes" else "--" + name.replace("_", "-"): (name, text.strip())
+         for name, text in (line.split(maxsplit=1) for line in FLAGS_HELP.strip().splitlines())}
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -34,7 +37,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     for flag, (option, text) in FLAGS.items():
         default = defaults[option]
         kind = str if option == "device" else float if option in ("max_minutes", "lr") else type(default)
-        p.add_argument(flag, dest=option, type=kind, default=default,
+        p.add_argument(flag, dest=option, type=kind, default=default, metavar=flag[2:].upper().replace("-", "_"),
                        help=f"{text} (default: {default})" if default is not None else text)
     p.add_argument("--resume", action="store_true", help="continue a killed run")
     p.add_argument("--no-progress", action="store_true")

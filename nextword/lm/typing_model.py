@@ -43,7 +43,7 @@ class Corrections(Protocol):
 
 
 class TypingModel:
-    """What ``nextword.load()`` returns: suggest, correct and autocorrect (DESIGN.md)."""
+    """What ``nextword.load()`` returns: suggest, correct and autocorrect (docs/API.md)."""
 
     def __init__(self, tokenizer: WordTokenizer, word_lm: LanguageModel | None,
                  char_lm: LanguageModel | None, ngram: KneserNey | None, unigram: np.ndarray,
@@ -245,7 +245,7 @@ class TypingModel:
         return self._corrector
 
     def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
-        """Ranked candidates for one typed word given the text before it (DESIGN.md)."""
+        """Ranked candidates for one typed word given the text before it (docs/API.md)."""
         corrector = self._get_corrector()
         if corrector is None:
             return [Suggestion(word, 0.0, "correction")] if word.strip() else []

@@ -1,7 +1,7 @@
 """Learning from the user, shown by a number: keystroke savings before and after learning.
 
 Splits a text the model was never trained on into halves, measures keystroke savings (KSR,
-DESIGN.md) on the second half, lets the personal model learn the first half (as if the user had
+docs/API.md) on the second half, lets the personal model learn the first half (as if the user had
 typed it in the editor), and measures again. The personal store goes to a temp folder.
 
     .venv/bin/python scripts/bench/learning.py                       # tiny model + a Gutenberg passage
