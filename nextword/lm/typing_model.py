@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import torch
 
-from nextword.lm.incremental import ContextTokens, LSTMCursor, padded
+from nextword.lm.chars import CharModel
+from nextword.lm.incremental import ContextTokens, LSTMCursor
 from nextword.lm.mixture import CACHE_WINDOW, cache_probs
 from nextword.lm.model import LanguageModel
 from nextword.lm.modeldir import read_model_dir
@@ -51,6 +51,7 @@ class TypingModel:
                  corrector_factory: Callable[[TypingModel], Corrections] | None = None):
         self.tokenizer = tokenizer
         self.word_lm, self.char_lm, self.ngram = word_lm, char_lm, ngram
+        self.chars = CharModel(char_lm, tokenizer)
         self.unigram = unigram
         self.config = config or {}
         self.path = path
@@ -256,77 +257,15 @@ class TypingModel:
         corrector = self._get_corrector()
         return text if corrector is None else corrector.autocorrect(text)
 
-    # -- character model ------------------------------------------------------------------------
-    def _char_ids(self, text: str) -> list[int]:
-        return self.tokenizer.encode_chars(text)
-
-    @torch.inference_mode()
+    # -- character model (``CharModel``) ---------------------------------------------------------
     def char_logprob(self, word: str) -> float:
         """Log-probability of ``word`` (lower-cased) as a whole word under the char LSTM."""
-        if self.char_lm is None or not word:
-            return float("-inf")
-        ids = self._char_ids(" " + word.lower() + " ")
-        x = torch.tensor([ids[:-1]])
-        lp, _ = self.char_lm.log_probs(x)
-        return float(lp[0].gather(1, torch.tensor(ids[1:]).unsqueeze(1)).sum())
+        return self.chars.logprob(word)
 
-    @torch.inference_mode()
     def char_logprobs(self, words: list[str], batch: int = 256) -> list[float]:
-        """``char_logprob`` of many words at once: the words run through the char LSTM side by
-        side (grouped by length, so padding is short; the padding comes after each word and
-        the LSTM never looks ahead, so it changes nothing)."""
-        if self.char_lm is None:
-            return [float("-inf")] * len(words)
-        out = [float("-inf")] * len(words)
-        seqs = [self._char_ids(" " + w.lower() + " ") if w else [] for w in words]
-        order = sorted((i for i, s in enumerate(seqs) if s), key=lambda i: len(seqs[i]))
-        for b in range(0, len(order), batch):
-            group = order[b:b + batch]
-            ids = padded([seqs[i] for i in group])
-            lp, _ = self.char_lm.log_probs(ids[:, :-1])
-            picked = lp.gather(2, ids[:, 1:].unsqueeze(2)).squeeze(2)
-            for row, i in enumerate(group):
-                out[i] = float(picked[row, : len(seqs[i]) - 1].sum())
-        return out
+        """``char_logprob`` of many words at once (``batch`` words side by side)."""
+        return self.chars.logprobs(words, batch)
 
-    @torch.inference_mode()
-    def char_complete(self, prefix: str, n: int = 3, beam: int = 8, max_len: int = 24
-                      ) -> list[tuple[str, float]]:
+    def char_complete(self, prefix: str, n: int = 3) -> list[tuple[str, float]]:
         """Up to n whole words that ``prefix`` may become, by beam search over the char LSTM."""
-        if self.char_lm is None or not prefix or len(prefix) > 64:
-            return []
-        chars = self.tokenizer.chars
-        ends = np.array([not (c.isalnum() or c == "'") for c in chars])
-        ends[0] = False  # the unknown character never ends a word
-        lp, state = self.char_lm.log_probs(torch.tensor([self._char_ids(" " + prefix)]))
-        beams = [(prefix, 0.0)]
-        last = lp[:, -1]                 # (beams, vocab)
-        finished: list[tuple[str, float]] = []
-        for _ in range(max_len - len(prefix)):
-            scores = last.double().numpy() + np.array([s for _, s in beams])[:, None]
-            end_scores = np.where(ends, scores, -np.inf).max(1)
-            for (word, _), es in zip(beams, end_scores, strict=True):
-                if word != prefix:
-                    finished.append((word, float(es)))
-            cont = np.where(ends | (np.arange(len(chars)) == 0), -np.inf, scores)
-            flat = np.argsort(-cont, axis=None)[:beam]
-            flat = [f for f in flat if np.isfinite(cont.flat[f])]
-            if not flat:
-                break
-            rows = [int(f // len(chars)) for f in flat]
-            cols = [int(f % len(chars)) for f in flat]
-            beams = [(beams[r][0] + chars[c], float(cont[r, c])) for r, c in zip(rows, cols, strict=True)]
-            if len(finished) >= n and max(s for _, s in beams) < sorted(s for _, s in finished)[-n]:
-                break
-            idx = torch.tensor(rows)
-            state = (state[0][:, idx], state[1][:, idx])
-            lp, state = self.char_lm.log_probs(torch.tensor(cols).unsqueeze(1), state)
-            last = lp[:, -1]
-        finished.sort(key=lambda x: -x[1])
-        seen, out = set(), []
-        for word, score in finished:
-            if word not in seen:
-                seen.add(word)
-                out.append((word, score))
-        return out[:n]
-
+        return self.chars.complete(prefix, n)
