@@ -5,7 +5,6 @@ store (``nextword.lm.personal``) in a worker.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING
 
@@ -18,24 +17,22 @@ from nextword.lm.personal import (
     finetune_word_lm,
     install_word_lm,
 )
-from nextword.text.words import PARTIAL_RE
+from nextword.text.words import TYPED_WORD_RE
 
 if TYPE_CHECKING:
     from nextword.app.editor import NextwordApp
     from nextword.app.textarea import SuggestTextArea
 
-# every word of a text as the word being typed is matched (PARTIAL_RE without its end anchor)
-_TYPED_WORDS = re.compile(PARTIAL_RE.pattern.removesuffix("$"))
 
 
 def word_at_cursor(area: SuggestTextArea) -> str:
     """The word the cursor is in or just after (the last word before it otherwise)."""
     row, col = area.cursor_location
     line = area.document.get_line(row)
-    for m in _TYPED_WORDS.finditer(line):
+    for m in TYPED_WORD_RE.finditer(line):
         if m.start() <= col <= m.end():
             return m.group(0)
-    words = _TYPED_WORDS.findall(area.get_text_range((0, 0), area.cursor_location))
+    words = TYPED_WORD_RE.findall(area.get_text_range((0, 0), area.cursor_location))
     return words[-1] if words else ""
 
 

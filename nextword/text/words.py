@@ -16,8 +16,9 @@ PLAIN_WORD = r"[A-Za-z]+(?:'[A-Za-z]+)*"
 WORD_RE = re.compile(WORD)
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 PLAIN_WORD_RE = re.compile(PLAIN_WORD)
-# the word being typed at the end of a text: an apostrophe may still be followed by letters
-PARTIAL_RE = re.compile(r"\w[\w']*$")
+# a word as it is being typed: an apostrophe may still be followed by letters
+TYPED_WORD_RE = re.compile(r"\w[\w']*")
+PARTIAL_RE = re.compile(TYPED_WORD_RE.pattern + "$")  # the word being typed at the end of a text
 _IS_WORD = re.compile(r"\w")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 

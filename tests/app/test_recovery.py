@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import stat
 
-from nextword.app.recovery import read_recovery, recovery_path, write_recovery
+from nextword.app.recovery import discard_recovery, read_recovery, recovery_path, write_recovery
 from nextword.app.screens import ChoiceScreen
 
 
@@ -49,3 +49,16 @@ async def test_discarding_the_recovery_deletes_it(new_app, settle, tmp_path, dat
         await settle(app, pilot)
         assert app.editor.text == "saved"
     assert read_recovery(doc, data_dir) is None
+
+
+def test_recovery_files_are_private_and_round_trip(tmp_path):
+    doc = tmp_path / "notes.txt"
+    path = write_recovery(doc, "unsaved text", tmp_path / "data")
+    assert path == recovery_path(doc, tmp_path / "data") and path.parent.name == "recovery"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert read_recovery(doc, tmp_path / "data").text == "unsaved text"
+    assert read_recovery(tmp_path / "other.txt", tmp_path / "data") is None
+    path.write_text("{garbage")
+    assert read_recovery(doc, tmp_path / "data") is None
+    discard_recovery(doc, tmp_path / "data")
+    assert not path.exists()

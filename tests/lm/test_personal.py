@@ -8,7 +8,7 @@ import stat
 import numpy as np
 import pytest
 
-from nextword.app.recovery import discard_recovery, read_recovery, recovery_path, write_recovery
+from nextword.app.recovery import write_recovery
 from nextword.lm.personal import (
     DB_NAME,
     Personalizer,
@@ -127,19 +127,6 @@ def test_forget_stored_empties_the_history_or_deletes_everything(tmp_path, fresh
     gone = forget_stored(tmp_path / "data", everything=True)
     assert tmp_path / "data" / DB_NAME in gone and len(gone) == 2
     assert not any(p.is_file() for p in (tmp_path / "data").rglob("*"))
-
-
-def test_recovery_files_are_private_and_round_trip(tmp_path):
-    doc = tmp_path / "notes.txt"
-    path = write_recovery(doc, "unsaved text", tmp_path / "data")
-    assert path == recovery_path(doc, tmp_path / "data") and path.parent.name == "recovery"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert read_recovery(doc, tmp_path / "data").text == "unsaved text"
-    assert read_recovery(tmp_path / "other.txt", tmp_path / "data") is None
-    path.write_text("{garbage")
-    assert read_recovery(doc, tmp_path / "data") is None
-    discard_recovery(doc, tmp_path / "data")
-    assert not path.exists()
 
 
 def test_fine_tune_returns_a_trained_copy_and_reports_progress(fresh_model, tmp_path):
