@@ -50,8 +50,8 @@ class WordCorrector:
 
     @params.setter
     def params(self, value: CorrectorParams) -> None:
-        self.scorer.params = value
-        self._reset_caches()  # the cached decisions depend on the parameters
+        self.scorer.search.params = value  # clears the cached candidates
+        self._reset_caches()  # ... and the cached decisions
 
     def _reset_caches(self) -> None:
         """Per-spelling caches: the decisions on a typed word that do not depend on context."""

@@ -62,11 +62,8 @@ class HypothesisScorer:
 
     @property
     def params(self) -> CorrectorParams:
+        """The search's parameters (set them there: its caches depend on them)."""
         return self.search.params
-
-    @params.setter
-    def params(self, value: CorrectorParams) -> None:
-        self.search.params = value
 
     def log_prior(self, context: str) -> Prior:
         """log P(next word | context) over the vocabulary (the unigram without context)."""
