@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError, ModelFileError
-from .forecast import Forecaster
-from .predict import Suggestion, TypingModel
-from .train import train
+from nextword.correct.corrector import Corrector
+from nextword.errors import InputError, ModelFileError
+from nextword.lm.train import train
+from nextword.lm.typing_model import TypingModel
+from nextword.series.forecaster import Forecaster
+from nextword.suggestion import Suggestion
 
 __all__ = ["Forecaster", "InputError", "ModelFileError", "Suggestion", "TypingModel", "default_model_path",
            "load", "train"]
@@ -26,4 +28,4 @@ def default_model_path() -> Path:
 
 def load(path: str | Path | None = None) -> TypingModel:
     """Load a typing model directory (default: the bundled model)."""
-    return TypingModel.load(default_model_path() if path is None else path)
+    return TypingModel.load(default_model_path() if path is None else path, corrector_factory=Corrector)

@@ -29,12 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[1]
 
 SAVE_CHILD = """
 import sys, itertools
-from nextword.checkpoint import atomic_write_text
+from nextword.files import atomic_write_text
 path = sys.argv[1]
 open(sys.argv[-1], "w").close()  # ready: imports done
 for i in itertools.count():
@@ -44,7 +43,7 @@ for i in itertools.count():
 MODEL_CHILD = """
 import shutil, sys, itertools
 from pathlib import Path
-from nextword.checkpoint import atomic_directory
+from nextword.files import atomic_directory
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
 open(sys.argv[-1], "w").close()  # ready: imports done
 for i in itertools.count():
@@ -55,7 +54,7 @@ for i in itertools.count():
 
 
 def _env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
+    return dict(os.environ, OMP_NUM_THREADS="1")
 
 
 def _run_and_kill(code: str, args: list[str], low: float, high: float) -> tuple[bool, float]:
@@ -118,9 +117,9 @@ nextword.train(sys.argv[1], sys.argv[2], resume=True, **OPTIONS)
 def crash_training(work: Path, corpus: Path, kills: int) -> int:
     """Kill training runs at random moments of the run, resume each, count unusable models."""
     import nextword
-    from tests.conftest import TINY_OPTIONS
+    from nextword.lm.train import TINY
 
-    opts = dict(TINY_OPTIONS, checkpoint_every=1.0, epochs=3)
+    opts = dict(TINY, checkpoint_every=1.0, epochs=3)
     code = TRAIN_CHILD.replace("OPTIONS", repr(opts))
     # how long an uninterrupted run lasts after the imports: kills are drawn inside it
     duration = _timed_run(code, [str(corpus), str(work / "timing")])
@@ -170,14 +169,17 @@ def main() -> None:
     args = ap.parse_args()
     random.seed(args.seed)
     import nextword
-    from tests.conftest import TINY_OPTIONS, tiny_text
+    from nextword.lm.train import TINY
 
     with tempfile.TemporaryDirectory(prefix="nextword-crash-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
         corpus.mkdir()
-        (corpus / "tiny.txt").write_text(tiny_text(), "utf-8")
-        model = nextword.train(corpus, work / "tiny", **TINY_OPTIONS)
+        # the start of two corpus/ files, as the tests' tiny model
+        heads = [(ROOT / "corpus" / name).read_text("utf-8")[:60_000]
+                 for name in ("fortunes.txt", "debian-handbook.txt")]
+        (corpus / "tiny.txt").write_text("".join(h[: h.rfind("\n") + 1] for h in heads), "utf-8")
+        model = nextword.train(corpus, work / "tiny", **TINY)
         print(f"save: {args.kills} kills, {crash_saves(work, args.kills)} losses", flush=True)
         print(f"model writing: {args.kills} kills, {crash_model_writes(work, model, args.kills)} losses",
               flush=True)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from nextword.lm.train import TINY
+
 ROOT = Path(__file__).resolve().parent.parent
-TINY_OPTIONS = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16, char_hidden=48,
-                    char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
+TINY_OPTIONS = TINY  # the package's tiny preset: a model that trains in seconds
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)

@@ -5,7 +5,7 @@ Examples per property come from the hypothesis profile in conftest.py (1,000 in 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextword.tokenizer import split_words
+from nextword.text.words import split_words
 
 texts = st.one_of(
     st.text(max_size=200),

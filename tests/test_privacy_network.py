@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-CHILD = Path(__file__).with_name("network_audit_child.py")
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = ROOT / "tests" / "helpers" / "network_audit_child.py"
 STEPS = ["control-remote", "control-local", "model", "train", "forecast", "cli", "editor"]
 
 
@@ -24,7 +25,7 @@ STEPS = ["control-remote", "control-local", "model", "train", "forecast", "cli",
 def report(tmp_path_factory) -> dict:
     """One child process runs every step (one import of torch and nextword for all of them)."""
     tmp = tmp_path_factory.mktemp("network")
-    env = dict(os.environ, PYTHONPATH=str(CHILD.parent.parent), OMP_NUM_THREADS="1",
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1",
                NEXTWORD_DATA_DIR=str(tmp / "userdata"), COLUMNS="100")
     proc = subprocess.run([sys.executable, str(CHILD), str(tmp / "report.json"), *STEPS],
                           capture_output=True, text=True, env=env, timeout=300)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nextword.app import NextwordApp, make_app
+from nextword.app import make_app
+from nextword.app.editor import NextwordApp
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ the user's dictionary."""
 from __future__ import annotations
 
 from nextword.app import make_app
-from nextword.app.widgets import SuggestionBar
+from nextword.app.bars import SuggestionBar
 
 
 def note(app) -> str:
@@ -51,7 +51,7 @@ async def test_ctrl_z_reverts_a_correction(new_app, type_text, settle):
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert app.editor.text == "I saw teh "
-        assert "teh" in app.editor.kept_words
+        assert "teh" in app.editor.autocorrect.kept_words
 
 
 async def test_punctuation_finishes_a_word_too(new_app, type_text):

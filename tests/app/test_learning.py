@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nextword
 from nextword.app import make_app
-from nextword.app.widgets import ChoiceScreen
-from nextword.personal import DB_NAME, PersonalStore
+from nextword.app.screens import ChoiceScreen
+from nextword.lm.personal import DB_NAME, PersonalStore
 
 
 def rank_of(model, context: str, word: str) -> int:
@@ -116,8 +116,8 @@ async def test_fine_tune_trains_in_the_background_and_swaps_the_model(new_app, s
         app.personal.learn_text("Open the door and close the door, then paint the door red.\n" * 20)
         old = app.model.word_lm
         shown: list[str] = []
-        set_activity = app._set_activity
-        app._set_activity = lambda text: (shown.append(text), set_activity(text))  # a spy
+        set_activity = app.learning.show_activity
+        app.learning.show_activity = lambda text: (shown.append(text), set_activity(text))  # a spy
         await pilot.press("f8")
         await settle(app, pilot)
         assert shown[0] == "fine-tune 0%" and shown[-1] == ""  # progress was shown meanwhile

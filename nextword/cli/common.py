@@ -1,0 +1,24 @@
+"""What several subcommands share: the argument parser class and the ``--model`` option."""
+
+from __future__ import annotations
+
+import argparse
+
+from nextword import load
+from nextword.lm.typing_model import TypingModel
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and exit code 2."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def add_model_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="DIR", help="model directory (default: the bundled model)")
+
+
+def load_model(args: argparse.Namespace) -> TypingModel:
+    """The typing model ``--model`` names (the bundled one by default)."""
+    return load(args.model)

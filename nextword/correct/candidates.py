@@ -1,0 +1,215 @@
+"""Correction candidates: every vocabulary word within a small edit distance of a typed word.
+
+A symmetric-delete index (the SymSpell idea): each vocabulary word is stored under every string
+obtained by deleting up to ``max_distance`` characters from its first ``prefix_length``
+characters. A typed word's own deletes then meet the deletes of every word within that distance,
+so a lookup is a few dozen hash probes instead of a scan of the vocabulary. The deletes are kept
+as sorted 64-bit hashes in numpy arrays (a few MB for 30,000 words rather than a dict of a
+million strings); every hit is confirmed with the true (restricted Damerau-Levenshtein) distance.
+
+This covers adjacent-key substitutions, transpositions, doubled and dropped letters and missing
+apostrophes (``dont`` is one deletion from ``don't``). ``split_candidates`` adds the run-together
+case (``alot`` -> ``a lot``); ``single_edits`` and ``is_single_edit`` are the one-slip rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import numpy as np
+
+
+def common_affixes(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix after it (they never overlap)."""
+    la, lb = len(a), len(b)
+    start = 0
+    while start < la and start < lb and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
+        end += 1
+    return start, end
+
+
+def osa_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (insert, delete, substitute, swap adjacent characters)
+    between ``a`` and ``b``; any distance above ``limit`` comes back as ``limit + 1``."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    # common ends cost nothing; trimming them keeps the table to the differing middle
+    start, end = common_affixes(a, b)
+    a, b = a[start:la - end], b[start:lb - end]
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return min(la + lb, limit + 1)
+    over = limit + 1
+    prev2: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] * (lb + 1)
+        ai = a[i - 1]
+        ai1 = a[i - 2] if i > 1 else ""
+        row_min = i
+        left = i
+        for j in range(1, lb + 1):
+            bj = b[j - 1]
+            # plain comparisons: builtins.min() dominates the profile otherwise
+            d = prev[j - 1] if ai == bj else prev[j - 1] + 1
+            if prev[j] + 1 < d:
+                d = prev[j] + 1
+            if left + 1 < d:
+                d = left + 1
+            if ai != bj and j > 1 and ai == b[j - 2] and ai1 == bj and prev2[j - 2] + 1 < d:
+                d = prev2[j - 2] + 1
+            cur[j] = left = d
+            if d < row_min:
+                row_min = d
+        if row_min > limit:  # every later row can only be larger
+            return over
+        prev2, prev = prev, cur
+    return prev[lb] if prev[lb] < over else over
+
+
+def is_single_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is one insertion, deletion, substitution or swap away from ``a`` (what
+    ``osa_distance(a, b) == 1`` says, without the table)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or a == b:
+        return False
+    s, e = common_affixes(a, b)
+    ma, mb = la - s - e, lb - s - e
+    return ma + mb <= 2 and (ma, mb) != (2, 0) and (ma, mb) != (0, 2) or (
+        ma == mb == 2 and a[s] == b[s + 1] and a[s + 1] == b[s])
+
+
+def deletes(word: str, max_distance: int) -> set[str]:
+    """``word`` and every string made by deleting up to ``max_distance`` of its characters."""
+    out = {word}
+    frontier = {word}
+    for _ in range(max_distance):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))} - out
+        out |= frontier
+    return out
+
+
+_BAG_SIZE = 28  # a-z, apostrophe, anything else
+
+
+@lru_cache(maxsize=4096)
+def _bag(word: str) -> np.ndarray:
+    """Letter counts of ``word`` (for the bag-distance bound; cached: callers must not write
+    to it)."""
+    codes = np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
+    codes = np.where((codes >= 0) & (codes < 26), codes, np.where(codes == ord("'") - ord("a"), 26, 27))
+    return np.bincount(codes, minlength=_BAG_SIZE).astype(np.int16)
+
+
+def _hashes(strings: Iterable[str]) -> np.ndarray:
+    # Python's str hash is salted per process; the index lives only inside one process.
+    return np.fromiter((hash(s) for s in strings), dtype=np.int64)
+
+
+class DeleteIndex:
+    """Symmetric-delete lookup of the words (``words[i]`` has id ``ids[i]``) within an edit
+    distance of a typed string."""
+
+    def __init__(self, words: Iterable[str], ids: Iterable[int] | None = None,
+                 max_distance: int = 2, prefix_length: int = 7):
+        self.words: list[str] = list(words)
+        self.ids = np.asarray(list(ids) if ids is not None else range(len(self.words)), dtype=np.int64)
+        self.max_distance = max_distance
+        self.prefix_length = prefix_length
+        self.by_id = dict(zip(self.ids.tolist(), self.words, strict=True))
+        keys: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        for row, word in enumerate(self.words):
+            h = _hashes(deletes(word[:prefix_length], max_distance))
+            keys.append(h)
+            rows.append(np.full(len(h), row, dtype=np.int32))
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+        order = np.argsort(key, kind="stable")
+        self._keys, self._rows = key[order], row[order]
+        self._bags = np.stack([_bag(w) for w in self.words]) if self.words else np.zeros((0, _BAG_SIZE))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def _rows_for(self, typed: str, max_distance: int) -> np.ndarray:
+        probes = _hashes(deletes(typed[: self.prefix_length], max_distance))
+        lo = np.searchsorted(self._keys, probes, side="left")
+        hi = np.searchsorted(self._keys, probes, side="right")
+        n = hi - lo
+        total = int(n.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int32)
+        # every position of every matching run, without a Python loop over the runs
+        at = np.arange(total) + np.repeat(lo - (np.cumsum(n) - n), n)
+        return np.unique(self._rows[at])
+
+    def near(self, typed: str, max_distance: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (indexes into ``words``/``ids``) of the words that may lie within ``max_distance``
+        of ``typed`` (every one that does, plus some that do not: confirm with
+        ``osa_distance``), and a lower bound on each one's distance."""
+        limit = self.max_distance if max_distance is None else min(max_distance, self.max_distance)
+        rows = self._rows_for(typed, limit)
+        if not len(rows):
+            return rows, np.zeros(0, dtype=np.int64)
+        # letters in one word and not the other need an edit each: a cheap lower bound that
+        # drops most delete-matches before the exact distance is computed
+        diff = self._bags[rows] - _bag(typed)
+        bound = np.maximum(np.maximum(diff, 0).sum(1), np.maximum(-diff, 0).sum(1))
+        bound = np.maximum(bound, 1 if typed else 0)
+        keep = bound <= limit
+        return rows[keep], bound[keep].astype(np.int64)
+
+    def bag_diff(self, typed: str, rows: np.ndarray) -> np.ndarray:
+        """Letter counts (a-z, apostrophe, other) of the words at ``rows`` minus those of
+        ``typed``: positive where a word has letters the typed string lacks."""
+        return self._bags[rows].astype(np.int64) - _bag(typed)
+
+    def lookup(self, typed: str, max_distance: int | None = None) -> list[tuple[str, int, int]]:
+        """``(word, id, distance)`` for every indexed word within ``max_distance`` of ``typed``
+        (the typed string itself included, at distance 0), nearest first."""
+        limit = self.max_distance if max_distance is None else min(max_distance, self.max_distance)
+        found = []
+        for row in self.near(typed, limit)[0].tolist():
+            word = self.words[row]
+            d = osa_distance(typed, word, limit)
+            if d <= limit:
+                found.append((word, int(self.ids[row]), d))
+        found.sort(key=lambda t: t[2])
+        return found
+
+
+def split_candidates(typed: str, is_known: callable, min_part: int = 1) -> Iterator[tuple[str, str]]:
+    """Ways to read a run-together ``typed`` as two known words (``alot`` -> ``a``, ``lot``).
+    One-letter parts are only ``a`` and ``i``, the English one-letter words."""
+    for cut in range(min_part, len(typed) - min_part + 1):
+        left, right = typed[:cut], typed[cut:]
+        if not left or not right:
+            continue
+        if len(left) == 1 and left not in "ai" or len(right) == 1 and right not in "ai":
+            continue
+        if is_known(left) and is_known(right):
+            yield left, right
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz'"
+
+
+def single_edits(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion (of a letter or an
+    apostrophe) away from ``word``: for looking a typed word up in a plain word list (a few
+    hundred probes) where building a delete index would cost more than it saves."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out

@@ -1,0 +1,174 @@
+"""What happens to one typed word: autocorrect's keep-or-replace decision and the readings
+``correct`` ranks.
+
+Most words are decided without the language model: a vocabulary word far likelier than every
+neighbour is kept (``clearly fine``), and where the unigram alone clears the margin by
+``context_range`` either way the decision is settled. The rest are close calls: their readings
+are scored in context (``close_call``) and the best correction replaces the typed word when it
+beats keeping it by the margin (``choose``). The margin itself is ``hypotheses``'s, the words a
+passage lets through are ``rules``'s, and the passage walk is ``corrector``'s.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from nextword.correct.errormodel import ErrorModel
+from nextword.correct.hypotheses import HypothesisScorer
+from nextword.correct.params import CorrectorParams
+from nextword.correct.priors import Prior, ScoringModel
+from nextword.correct.rules import looks_like_name, match_case, should_check
+from nextword.suggestion import Suggestion
+from nextword.text.words import normalize
+
+Hypotheses = list[tuple[str, float, str]]  # (lower-cased reading, score, "typed" or "correction")
+
+
+class WordCorrector:
+    """Noisy-channel correction of one typed word against a typing model.
+
+    Two channels: ``errors`` (spelling errors, learned from real misspellings) ranks the
+    readings ``correct`` offers; ``typing_errors`` (the same mixed with pure keyboard slips,
+    what a typist in an editor mostly makes) decides what autocorrect replaces."""
+
+    def __init__(self, model: ScoringModel, error_model: ErrorModel | None = None,
+                 params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
+        self.model = model
+        self.tok = model.tokenizer
+        self.errors = error_model or ErrorModel.load()
+        self.typing_errors = typing_errors or (error_model or ErrorModel.load_typing())
+        self.scorer = HypothesisScorer(model, self.errors, self.typing_errors,
+                                       params or CorrectorParams())
+        self._reset_caches()
+
+    @property
+    def params(self) -> CorrectorParams:
+        return self.scorer.params
+
+    @params.setter
+    def params(self, value: CorrectorParams) -> None:
+        self.scorer.search.params = value  # clears the cached candidates
+        self._reset_caches()  # ... and the cached decisions
+
+    def _reset_caches(self) -> None:
+        """Per-spelling caches: the decisions on a typed word that do not depend on context."""
+        self._fine = lru_cache(maxsize=50_000)(self._clearly_fine)
+        self._settled = lru_cache(maxsize=50_000)(self._settled_uncached)
+
+    # -- autocorrect ------------------------------------------------------------------------------
+    def best(self, typed: str, context: str = "") -> str:
+        """The word autocorrect would write for ``typed`` after ``context`` (case kept), with
+        nothing typed after it yet."""
+        settled = self.decided_without_context(typed, context)
+        return settled if settled is not None else self.choose(typed, *self.close_call(typed, context))
+
+    def decided_without_context(self, typed: str, context: str) -> str | None:
+        """``best`` when the language model is not needed (None for a close call). Of the
+        context only its last characters matter here (a capital after them is a name)."""
+        if not should_check(typed, self.model.user_words, self.params.max_word):
+            return typed
+        if self._fine(typed.lower()):
+            return typed
+        return self._settled_without_context(typed, context)
+
+    def close_call(self, typed: str, context: str, prior: Prior | None = None,
+                   goes_on: bool = False) -> tuple[Hypotheses, float]:
+        """The readings of a close call scored in context (``prior``: those scores already
+        looked up for it) and the margin to beat. When the text goes on after the word, the
+        likeliest few corrections that the words after it could still carry over the margin
+        are kept too (``choose`` weighs them with those words)."""
+        p = self.params
+        return self.scorer.hypotheses(typed, context, need=p.right_readings if goes_on else 1,
+                                      above=-p.right_reach if goes_on else 0.0, prior=prior,
+                                      errors=self.typing_errors)
+
+    def choose(self, typed: str, hyps: Hypotheses, margin: float,
+               follow: np.ndarray | None = None) -> str:
+        """The decision on a close call: the best correction (each scored in context plus
+        ``right_weight`` times ``follow``, how well it fits the words after it) replaces the
+        typed word if it beats keeping it by ``margin`` (which may be negative: an unknown
+        string is kept at a generous score)."""
+        scores = [s for _, s, _ in hyps]
+        if follow is not None:
+            scores = [s + self.params.right_weight * f for s, f in zip(scores, follow.tolist(), strict=True)]
+        keep = next(s for s, (_, _, kind) in zip(scores, hyps, strict=True) if kind == "typed")
+        fixes = [i for i, (_, _, kind) in enumerate(hyps) if kind != "typed"]
+        if not fixes:
+            return typed
+        best = max(fixes, key=scores.__getitem__)
+        if scores[best] - keep < margin:
+            return typed
+        return match_case(typed, hyps[best][0], self.tok)
+
+    def _settled_without_context(self, typed: str, context: str) -> str | None:
+        """The decision, when the unigram alone makes it by more than context usually moves
+        scores (``context_range``): saves the language model for the close calls."""
+        if not math.isfinite(self.params.context_range):
+            return None
+        user = self.model.user_words  # the user's words are candidates too: part of the key
+        return self._settled(typed, looks_like_name(typed, context, self.tok.ids), id(user), len(user))
+
+    def _settled_uncached(self, typed: str, name: bool, *user_dictionary) -> str | None:
+        """``_settled_without_context`` for a word, where a name would stand or not (cached
+        per state of the user's dictionary)."""
+        reach = self.params.context_range
+        hyps, margin = self.scorer.hypotheses(typed, need=2, above=-reach, prior=self.scorer.free_prior,
+                                              name=name, errors=self.typing_errors)
+        keep = next(s for _, s, k in hyps if k == "typed")
+        fixes = [(w, s) for w, s, k in hyps if k != "typed"]
+        if not fixes:
+            return typed
+        gap = fixes[0][1] - keep - margin
+        if gap < -reach:
+            return typed
+        if gap > reach and (len(fixes) == 1 or fixes[0][1] - fixes[1][1] > reach):
+            return match_case(typed, fixes[0][0], self.tok)
+        return None
+
+    def _clearly_fine(self, low: str) -> bool:
+        """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
+        is kept without asking the language model: context rarely overturns such a gap."""
+        search = self.scorer.search
+        c = search.candidates(low)
+        if c.typed_id < 0:
+            return False
+        log_unigram = self.scorer.log_unigram
+        bar = (1.0 + self.params.unigram_weight) * float(log_unigram[c.typed_id]) - self.params.skip_known
+        return not search.search(low, c, log_unigram, 1, floor=bar, errors=self.typing_errors)
+
+    # -- the ranked readings ----------------------------------------------------------------------
+    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
+        """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
+        log-probabilities over the readings considered. A word that autocorrect would leave
+        alone comes back first, unchanged."""
+        word = normalize(word if isinstance(word, str) else "").strip()
+        k = int(k)
+        if not word or k <= 0:
+            return []
+        if not should_check(word, self.model.user_words, self.params.max_word):
+            return [Suggestion(word, 0.0, "correction")]
+        hyps, margin = self.scorer.hypotheses(word, context, need=k)
+        # the typed word keeps its place unless beaten by the replacement margin; a word
+        # autocorrect keeps without asking the model (``_clearly_fine``) stays first
+        keep = next(s for _, s, kind in hyps if kind == "typed") + margin
+        if self._fine(word.lower()):
+            keep = max([keep] + [s for _, s, kind in hyps if kind != "typed"])
+        ranked = sorted(((w, keep if kind == "typed" else s, kind) for w, s, kind in hyps), key=lambda h: -h[1])
+        scores = np.array([s for _, s, _ in ranked])
+        logz = float(np.logaddexp.reduce(scores))
+        if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):
+            # an unknown typed word that lost is no suggestion: the slots go to real words
+            ranked = [h for h in ranked if h[2] != "typed"]
+        out = []
+        for w, s, _ in ranked[:k]:
+            shown = word if w == word.lower() else match_case(word, w, self.tok)
+            out.append(Suggestion(shown, s - logz, "correction"))
+        return out
+
+
+def low_unknown(ranked: Hypotheses, ids: dict[str, int]) -> bool:
+    """Whether the typed reading in ``ranked`` is a string outside the vocabulary."""
+    return any(kind == "typed" and w not in ids for w, _, kind in ranked)

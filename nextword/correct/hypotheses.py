@@ -1,0 +1,202 @@
+"""The readings of one typed word scored in context, and the margin a correction must beat.
+
+For a typed word ``t`` after the text ``context`` every candidate ``c`` (``search``) is scored
+
+    log P(c | context) + channel_weight * log P(t | c) + edit_cost * edits(t, c)
+        + unigram_weight * log P(c)
+
+with P(c | context) from the typing model (word LSTM + Kneser-Ney; the plain unigram when there
+is no context) and P(t | c) from the learned keyboard error model. Keeping the word as typed is
+one more hypothesis: a vocabulary word scores its own language-model probability; a word outside
+the vocabulary scores P(<unk> | context) times its spelling probability under the character LSTM
+(a real word seen in training, or a regular form of a known word, scores higher).
+
+The margin a correction must beat keeping the typed word by is a linear function of what the
+typed word is (``HypothesisScorer.margin_terms``: a vocabulary word and how common, a regular
+form, a word seen in training, how English an unknown spelling looks, its length). These
+weights and the ones above are one logistic regression (``replace_rule``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nextword.correct.errormodel import ErrorModel
+from nextword.correct.params import CorrectorParams
+from nextword.correct.priors import LogView, Prior, ScoreView, ScoringModel
+from nextword.correct.rules import looks_like_name
+from nextword.correct.search import CandidateSearch, WordCandidates
+from nextword.text.words import PLAIN_WORD_RE
+
+_SPELLING_CACHE = 200_000  # spellings kept (a few MB)
+
+
+class HypothesisScorer:
+    """Scores the readings of typed words against a typing model: ``hypotheses`` (the readings
+    of one word in context, best first, and its margin), ``margin_terms``, ``log_prior``."""
+
+    def __init__(self, model: ScoringModel, errors: ErrorModel, typing_errors: ErrorModel,
+                 params: CorrectorParams):
+        self.model = model
+        self.tok = model.tokenizer
+        self.errors = errors
+        words = self.tok.words
+        uni = np.asarray(model.unigram, dtype=np.float64)[: len(words)] * self.tok.word_mask
+        self.unigram = uni
+        self.log_unigram = np.log((uni + 0.5) / (uni + 0.5).sum())
+        # the same with the share of unknown words kept: a context-free stand-in for the model
+        raw = np.asarray(model.unigram, dtype=np.float64)[: len(words)]
+        self.free_prior = self.log_unigram.copy()
+        self.free_prior[self.tok.unk_id] = math.log((raw[self.tok.unk_id] + 0.5) / (raw.sum() + 1.0))
+        # a model that scores chosen words only (TypingModel) is asked for those alone
+        make_scorer = getattr(model, "candidate_scorer", None)
+        self.lm_scorer = make_scorer() if make_scorer is not None else None
+        self._spelled: dict[str, float] = {}  # char-model log P of unknown spellings
+        # real words outside the vocabulary (seen in the training text) and how often
+        self.lexicon: dict[str, int] = dict(getattr(model, "known_words", None) or {})
+        unknown = float(np.asarray(model.unigram, dtype=np.float64)[self.tok.unk_id])
+        self._log_unknown = math.log(max(unknown, sum(self.lexicon.values()), 1.0))
+        self.search = CandidateSearch(model, errors, typing_errors, self.log_unigram, self.lexicon, params)
+
+    @property
+    def params(self) -> CorrectorParams:
+        """The search's parameters (set them there: its caches depend on them)."""
+        return self.search.params
+
+    def log_prior(self, context: str) -> Prior:
+        """log P(next word | context) over the vocabulary (the unigram without context)."""
+        if not context.strip():
+            return self.log_unigram
+        if self.lm_scorer is not None:
+            return ScoreView(self.lm_scorer.at(context))
+        return LogView(np.asarray(self.model.next_word_probs(context), dtype=np.float64))
+
+    def hypotheses(self, typed: str, context: str = "", need: int = 3,
+                   above: float | None = None, prior: Prior | None = None,
+                   name: bool | None = None, errors: ErrorModel | None = None
+                   ) -> tuple[list[tuple[str, float, str]], float]:
+        """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
+        best first, and the margin a correction needs to replace it. Entries are
+        ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
+        ``above`` only corrections scoring over keep + margin + ``above`` are searched for
+        (autocorrect needs no others). ``name``: whether the word stands where a name would
+        (by default read off the end of ``context``). ``errors``: the channel (by default the
+        spelling-error one)."""
+        low = typed.lower()
+        c = self.search.candidates(low)
+        errors = errors or self.errors
+        user = self.search.user_candidates(low, errors)
+        margin = self._margin(c, low)
+        if looks_like_name(typed, context, self.tok.ids) if name is None else name:
+            margin += self.params.margin_name
+        if not (len(c.ids) or c.splits or user or c.lexicon):
+            return [(low, 0.0, "typed")], margin
+        if prior is None:
+            prior = self.log_prior(context)
+        if isinstance(prior, ScoreView):  # everything this decision may look up, at once
+            ids = np.array([*c.ids.tolist(), c.typed_id, self.tok.unk_id, c.regular,
+                            *(self.tok.ids[left] for left, _ in c.splits)])
+            prior.fetch(ids[ids >= 0])
+        if c.typed_id >= 0:
+            keep = float(prior[c.typed_id])
+        elif low in self.model.user_words:
+            keep = float(prior[self.tok.unk_id] + self.params.oov_offset)
+        else:
+            keep = self._keep_oov(low, prior)
+            if c.regular >= 0:  # at least as likely as the known word it is a form of
+                keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
+        out = [(low, keep, "typed")]
+        floor = -math.inf if above is None else keep + margin + above
+        out += [(w, s, "correction") for w, s in self.search.search(low, c, prior, need, floor, errors)]
+        for w, ch in user:
+            out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
+        for w in c.lexicon:
+            ch = self.params.channel_weight * self.search.pair(low, w, 1, errors)[1] + self.params.edit_cost
+            lu = self.params.unigram_weight * self.lexicon_unigram(w)
+            out.append((w, self._lexicon_score(w, prior) + ch + lu, "correction"))
+        for left, right in c.splits:
+            s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
+            out.append((f"{left} {right}", float(s), "correction"))
+        out.sort(key=lambda h: -h[1])
+        return out, margin
+
+    def _keep_oov(self, typed: str, prior: Prior) -> float:
+        """Score of keeping a word that is not in the vocabulary: P(<unk> | context) times its
+        spelling's probability, less a cost per letter below ``oov_short``. Short words are
+        nearly all in the vocabulary, so a short unknown string is far more often a slip."""
+        p = self.params
+        if len(typed) > p.max_word:
+            return 0.0
+        spelling = self._spelling(typed)
+        if not math.isfinite(spelling):  # a model without a character LM
+            spelling = -3.0 * len(typed)
+        short = max(0, p.oov_short - len(typed)) * p.oov_short_cost
+        keep = float(prior[self.tok.unk_id] + spelling + p.oov_offset - short)
+        if typed in self.lexicon:
+            keep = max(keep, self._lexicon_score(typed, prior))
+        return keep
+
+    def _lexicon_share(self, word: str) -> float:
+        """log of a lexicon word's share of the unknown words in the training text."""
+        return math.log(self.lexicon[word]) - self._log_unknown
+
+    def _lexicon_score(self, word: str, prior: Prior) -> float:
+        """log P(``word``, a real word outside the vocabulary | context): P(unknown word |
+        context) times its share of the unknown words."""
+        return float(prior[self.tok.unk_id]) + self._lexicon_share(word) + self.params.lexicon_offset
+
+    def lexicon_unigram(self, word: str) -> float:
+        """The log unigram of a word outside the vocabulary seen in training: the unknown
+        words' share, split by its share among them."""
+        return float(self.free_prior[self.tok.unk_id]) + self._lexicon_share(word)
+
+    def _margin(self, c: WordCandidates, low: str) -> float:
+        """How far a correction must out-score the typed word to replace it: a linear function
+        (``margin_*`` weights) of what the typed word is (``margin_terms``). Breaking a right
+        word is the worse mistake, so common words need far more."""
+        p = self.params
+        return sum(getattr(p, f"margin_{name}") * value for name, value in self.margin_terms(c, low).items())
+
+    def margin_terms(self, c: WordCandidates, low: str) -> dict[str, float]:
+        """What the replacement margin of a typed word weighs: whether it is in the vocabulary
+        and how common; for an unknown word, whether it is a regular form of a known one or
+        was seen in training (and how often), and how English its spelling looks; its length.
+        The user's words count as common vocabulary words."""
+        p = self.params
+        terms = {"base": 1.0, "letters": float(len(low)), "short": float(max(0, p.oov_short - len(low)))}
+        if low in self.model.user_words or c.typed_id >= 0:
+            i = c.typed_id if c.typed_id >= 0 else self.tok.unk_id
+            known = c.typed_id < 0 or self.unigram[i] >= p.known_count
+            return terms | {"vocab": 1.0, "known": float(known), "unigram": float(self.free_prior[i])}
+        if c.regular >= 0:
+            terms["regular"] = 1.0
+        elif low in self.lexicon:
+            terms |= {"lexicon": 1.0, "lexicon_count": math.log1p(self.lexicon[low])}
+        spelling = self._spelling(low) if len(low) <= p.max_word else math.nan
+        terms["spelling"] = spelling / len(low) if math.isfinite(spelling) else 0.0
+        return terms
+
+    def prefetch_spellings(self, text: str) -> None:
+        """Score the spellings of the text's unknown words in one batch (one char-LSTM call per
+        word is most of the time of an unknown word) into the spelling cache."""
+        batch = getattr(self.model, "char_logprobs", None)
+        if batch is None:
+            return
+        words = sorted({w for w in map(str.lower, PLAIN_WORD_RE.findall(text))
+                        if len(w) <= self.params.max_word and w not in self.tok.ids
+                        and w not in self._spelled})
+        if len(self._spelled) + len(words) > _SPELLING_CACHE:
+            self._spelled.clear()
+        for word, logp in zip(words, batch(words), strict=True):
+            self._spelled[word] = logp
+
+    def _spelling(self, low: str) -> float:
+        """log P(``low``) under the character model, cached (a word is often scored twice)."""
+        logp = self._spelled.get(low)
+        if logp is None:
+            if len(self._spelled) >= _SPELLING_CACHE:
+                self._spelled.clear()
+            logp = self._spelled[low] = self.model.char_logprob(low)
+        return logp

@@ -1,0 +1,118 @@
+"""The personal store: one SQLite file (0600, in a 0700 folder) with the user's typing history,
+dictionary and blocked words; and deleting it (``nextword forget``)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from nextword.userdata import data_dir, private_dir
+
+DB_NAME = "personal.sqlite3"
+MAX_HISTORY_CHARS = 2_000_000  # the newest history read back at start (bounds start-up time)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY, at REAL NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS words (
+    word TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('dictionary', 'blocked')),
+    PRIMARY KEY (word, kind));
+"""
+
+
+
+
+
+class PersonalStore:
+    """The SQLite file. Opened lazily on the first write, so reading never creates it."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory if directory is not None else data_dir()
+        self.path = self.directory / DB_NAME
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            private_dir(self.directory)
+            # create the file ourselves so it is 0600 from the first byte
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(self.path, 0o600)
+            self._conn = sqlite3.connect(self.path, check_same_thread=False)
+            self._conn.executescript(_SCHEMA)
+        return self._conn
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        if self._conn is None and not self.path.exists():
+            return []
+        with self._lock:
+            if self._conn is not None:
+                return self._conn.execute(sql, args).fetchall()
+            conn = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            try:
+                return conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError:  # an empty or foreign file: nothing learned
+                return []
+            finally:
+                conn.close()
+
+    def _write(self, sql: str, args: tuple = ()) -> None:
+        with self._lock:
+            conn = self._connect()
+            with conn:
+                conn.execute(sql, args)
+
+    def history(self, max_chars: int = MAX_HISTORY_CHARS) -> list[str]:
+        """The learned text, oldest first (at most ``max_chars`` of the newest)."""
+        rows = self._read("SELECT text FROM history ORDER BY id DESC")
+        out, size = [], 0
+        for (text,) in rows:
+            if size + len(text) > max_chars:
+                break
+            out.append(text)
+            size += len(text)
+        return out[::-1]
+
+    def words(self, kind: str) -> set[str]:
+        return {w for (w,) in self._read("SELECT word FROM words WHERE kind = ?", (kind,))}
+
+    def append_history(self, text: str) -> None:
+        self._write("INSERT INTO history (at, text) VALUES (?, ?)", (time.time(), text))
+
+    def add_word(self, word: str, kind: str) -> None:
+        self._write("INSERT OR IGNORE INTO words (word, kind) VALUES (?, ?)", (word, kind))
+
+    def forget_history(self) -> None:
+        if self._conn is not None or self.path.exists():
+            self._write("DELETE FROM history")
+            with self._lock:
+                self._connect().execute("VACUUM")  # really drop the text from the file
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+
+
+
+def forget_stored(directory: Path | None = None, everything: bool = False) -> list[Path]:
+    """Delete what nextword stored about the user (for ``nextword forget``): the typing
+    history, or with ``everything`` the whole store (dictionary and blocked words too) and the
+    crash-recovery files. Returns the files deleted or emptied."""
+    directory = directory if directory is not None else data_dir()
+    store = PersonalStore(directory)
+    if not everything:
+        if not store.path.exists():
+            return []
+        store.forget_history()
+        store.close()
+        return [store.path]
+    gone = [p for p in (store.path, store.path.with_name(DB_NAME + "-journal")) if p.exists()]
+    gone += sorted((directory / "recovery").glob("*.json"))
+    for path in gone:
+        path.unlink()
+    return gone

@@ -1,0 +1,271 @@
+"""The typing model: next-word suggestions, word completion and (through ``correct``) correction.
+
+A suggestion is drawn from one distribution over the word vocabulary: the word LSTM, the
+Kneser-Ney n-gram and a cache of the document's recent words, interpolated with weights fitted on
+validation text at training time. The work is incremental:
+
+* the text is re-tokenized only after its last whitespace; everything before it is cached;
+* the LSTM state is kept (with snapshots every ``SNAPSHOT`` tokens), so a finished word costs one
+  LSTM step and an edit further back replays at most ``SNAPSHOT`` tokens;
+* a keystroke inside a word costs no model call at all: the cached distribution is filtered to
+  the words with the typed prefix (a range of the sorted vocabulary), and the char LSTM proposes
+  words outside the vocabulary when the range has too few.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from nextword.lm.chars import CharModel
+from nextword.lm.incremental import ContextTokens, LSTMCursor
+from nextword.lm.mixture import CACHE_WINDOW, cache_probs
+from nextword.lm.model import LanguageModel
+from nextword.lm.modeldir import read_model_dir
+from nextword.lm.ngram import KneserNey
+from nextword.lm.scorer import CandidateScorer
+from nextword.suggestion import Kind, Suggestion
+from nextword.text.tokenizer import SENTENCE_END, WordTokenizer
+from nextword.text.words import partial_word
+
+
+class Corrections(Protocol):
+    """What the typing model asks of a corrector (``nextword.correct.Corrector``), which is built
+    on top of it and handed in by whoever loads the model."""
+
+    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]: ...
+    def autocorrect(self, text: str) -> str: ...
+
+
+class TypingModel:
+    """What ``nextword.load()`` returns: suggest, correct and autocorrect (docs/API.md)."""
+
+    def __init__(self, tokenizer: WordTokenizer, word_lm: LanguageModel | None,
+                 char_lm: LanguageModel | None, ngram: KneserNey | None, unigram: np.ndarray,
+                 weights: dict[str, float], config: dict | None = None, path: Path | None = None,
+                 corrector_factory: Callable[[TypingModel], Corrections] | None = None):
+        self.tokenizer = tokenizer
+        self.word_lm, self.char_lm, self.ngram = word_lm, char_lm, ngram
+        self.chars = CharModel(char_lm, tokenizer)
+        self.unigram = unigram
+        self.config = config or {}
+        self.path = path
+        self.weights = self._normalised(weights)
+        self.user_words: set[str] = set()    # the user's dictionary: never corrected
+        self.known_words: dict[str, int] = {}  # real words outside the vocabulary (lexicon.py)
+        self.blocked: set[str] = set()       # words the user asked never to see suggested
+        self.personal = None                 # optional personal model: .probs(ids) -> array
+        self.personal_weight = 0.0
+        words = tokenizer.words
+        order = sorted(range(len(words)), key=lambda i: words[i])
+        self._sorted_words = [words[i] for i in order]
+        self._sorted_ids = np.array(order, dtype=np.int64)
+        self._suggestable = tokenizer.word_mask.copy()
+        self._lock = threading.RLock()
+        self._cursor = LSTMCursor(word_lm) if word_lm is not None else None
+        self._tokens = ContextTokens(self._encode, tokenizer.bos_id)
+        self._dist_key: tuple | None = None
+        self._dist: np.ndarray | None = None
+        self.corrector_factory = corrector_factory
+        self._corrector: Corrections | None = None
+        self._sentence_end_ids = {tokenizer.ids[t] for t in SENTENCE_END if t in tokenizer.ids}
+
+    def _normalised(self, weights: dict[str, float]) -> dict[str, float]:
+        w = {k: float(weights.get(k, 0.0)) for k in ("lstm", "ngram", "cache")}
+        if self.word_lm is None:
+            w["lstm"] = 0.0
+        if self.ngram is None:
+            w["ngram"] = 0.0
+        total = sum(w.values())
+        if total <= 0:
+            raise ValueError("a typing model needs at least one component with a positive weight")
+        return {k: v / total for k, v in w.items()}
+
+    # -- loading --------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, corrector_factory: Callable[[TypingModel], Corrections] | None = None
+             ) -> TypingModel:
+        """Load a model directory written by ``nextword.train`` (never unpickles anything).
+        ``corrector_factory`` builds the corrector on first use (``nextword.load`` passes
+        ``nextword.correct.Corrector``); without one, words are never corrected."""
+        parts = read_model_dir(path)
+        model = cls(parts.tokenizer, parts.word_lm, parts.char_lm, parts.ngram, parts.unigram,
+                    parts.config.get("mixture", {"lstm": 1.0}), parts.config, Path(path),
+                    corrector_factory=corrector_factory)
+        model.known_words = parts.lexicon
+        return model
+
+    # -- context --------------------------------------------------------------------------------
+    def _encode(self, text: str, prev: int) -> list[int]:
+        """Token ids of ``text``; every line break starts a paragraph (the boundary token)."""
+        return self.tokenizer.encode_lines(text, prev)[0]
+
+    def _context(self, text: str) -> tuple[list[int], int]:
+        """Token ids of ``text`` (all tokens complete), and how many leading ids are unchanged
+        since the previous call."""
+        return self._tokens.update(text)
+
+    def mix(self, lstm_log_probs: np.ndarray | None, context: list[int] | np.ndarray,
+            ids: np.ndarray | None = None) -> np.ndarray:
+        """The suggestion distribution after ``context`` given the LSTM's log-probabilities there.
+        The one place the components are combined (evaluation calls it too). With ``ids`` only
+        those words' probabilities (and ``lstm_log_probs`` holds only theirs)."""
+        w = self.weights
+        V = self.tokenizer.vocab_size
+        p = np.zeros(V if ids is None else len(ids))
+        if w["lstm"] and lstm_log_probs is not None:
+            p += w["lstm"] * np.exp(lstm_log_probs)
+        if w["ngram"]:
+            p += w["ngram"] * self.ngram.probs(context[-(self.ngram.order - 1):], ids)
+        if w["cache"]:
+            p += w["cache"] * cache_probs(context, V, ids=ids)
+        if self.personal is not None and self.personal_weight:
+            personal = self.personal.probs(context)
+            if personal is not None:
+                trust = getattr(self.personal, "confidence", None)
+                w = self.personal_weight * (trust(context) if trust is not None else 1.0)
+                p = (1 - w) * p + w * (personal if ids is None else np.asarray(personal)[ids])
+        return p
+
+    def candidate_scorer(self) -> CandidateScorer:
+        """A scorer of chosen next words, with its own LSTM state (for the corrector)."""
+        return CandidateScorer(self)
+
+    def _distribution(self, tokens: list[int], stable: int) -> np.ndarray:
+        lstm = None
+        if self._cursor is not None and self.weights["lstm"]:
+            self._cursor.sync(tokens, stable)
+            key = ("lstm", self._cursor.version, self.personal_weight)
+        else:
+            key = ("plain", tuple(tokens[-CACHE_WINDOW:]), self.personal_weight)
+        if key != self._dist_key:
+            if self._cursor is not None and self.weights["lstm"]:
+                lstm = self._cursor.log_probs()
+            self._dist = self.mix(lstm, tokens)
+            self._dist_key = key
+        return self._dist
+
+    def next_word_probs(self, context: str) -> np.ndarray:
+        """Probability of every vocabulary word coming next after ``context`` (a copy)."""
+        with self._lock:
+            tokens, stable = self._context(context if context[-1:].isspace() else context + " ")
+            return self._distribution(tokens, stable).copy()
+
+    # -- ranking --------------------------------------------------------------------------------
+    def prefix_range(self, prefix: str) -> np.ndarray:
+        """Vocabulary ids of the words starting with ``prefix`` (lower-cased)."""
+        lo = bisect.bisect_left(self._sorted_words, prefix)
+        hi = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo)
+        return self._sorted_ids[lo:hi]
+
+    def rank(self, probs: np.ndarray, prefix: str, k: int) -> list[tuple[int, float]]:
+        """The k most probable suggestable words starting with ``prefix``: (id, log-prob)."""
+        ids = self.prefix_range(prefix) if prefix else np.flatnonzero(self._suggestable)
+        if prefix:
+            ids = ids[self._suggestable[ids]]
+        if len(ids) == 0 or k <= 0:
+            return []
+        scores = probs[ids]
+        if len(ids) > k:
+            part = np.argpartition(-scores, k - 1)[:k]
+            ids, scores = ids[part], scores[part]
+        order = np.argsort(-scores, kind="stable")
+        return [(int(ids[i]), float(np.log(max(scores[i], 1e-300)))) for i in order]
+
+    def replace_word_lm(self, lm: LanguageModel) -> None:
+        """Swap in another word LSTM of the same vocabulary (e.g. fine-tuned on the user's text);
+        the incremental state starts afresh on the next call."""
+        with self._lock:
+            self.word_lm = lm.eval()
+            self._cursor = LSTMCursor(self.word_lm)
+            self._dist_key = None
+
+    def block(self, word: str) -> None:
+        """Never suggest ``word`` again (in this model object)."""
+        self.blocked.add(word.lower())
+        idx = self.tokenizer.ids.get(word.lower())
+        if idx is not None:
+            self._suggestable[idx] = False
+
+    def shown(self, word: str, typed: str, sentence_start: bool) -> str:
+        """A vocabulary word in the case the user would type it here."""
+        if typed[:1].isupper():
+            if len(typed) > 1 and typed.isupper():
+                return word.upper()
+            shown = self.tokenizer.display(word)
+            return shown[:1].upper() + shown[1:]
+        return self.tokenizer.display(word, sentence_start)
+
+    # -- public API -----------------------------------------------------------------------------
+    def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
+        """Suggestions for the text before the cursor: next words after a space or punctuation,
+        completions (and corrections) of the word being typed otherwise. Best first, at most k."""
+        if not isinstance(text, str) or k <= 0:
+            return []
+        with self._lock:
+            partial = partial_word(text)
+            context = text[: len(text) - len(partial)]
+            tokens, stable = self._context(context)
+            probs = self._distribution(tokens, stable)
+            start = tokens[-1] in self._sentence_end_ids
+            low = partial.lower()
+            ranked = self.rank(probs, low, k)
+            kind: Kind = "completion" if partial else "next"
+            out = [Suggestion(self.shown(self.tokenizer.words[i], partial, start), s, kind)
+                   for i, s in ranked]
+            if partial and len(out) < k:
+                out += self._more_for_partial(text, partial, start, k - len(out), {s.word.lower() for s in out})
+            return out[:k]
+
+    def _more_for_partial(self, text: str, partial: str, start: bool, n: int, seen: set[str]
+                          ) -> list[Suggestion]:
+        """When the vocabulary has too few words with this prefix: corrections of the prefix
+        (if it looks mistyped) and char-LSTM completions (words outside the vocabulary)."""
+        out: list[Suggestion] = []
+        corrector = self._get_corrector()
+        if corrector is not None and len(self.prefix_range(partial.lower())) == 0:
+            for s in corrector.correct(partial, text[: len(text) - len(partial)], k=n):
+                if s.word.lower() not in seen and s.word.lower() != partial.lower():
+                    out.append(Suggestion(s.word, s.score, "correction"))
+                    seen.add(s.word.lower())
+        if len(out) < n and self.char_lm is not None:
+            for word, score in self.char_complete(partial.lower(), n - len(out)):
+                if word not in seen:
+                    out.append(Suggestion(self.shown(word, partial, start), score, "completion"))
+                    seen.add(word)
+        return out[:n]
+
+    def _get_corrector(self) -> Corrections | None:
+        if self._corrector is None and self.corrector_factory is not None:
+            self._corrector = self.corrector_factory(self)
+        return self._corrector
+
+    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
+        """Ranked candidates for one typed word given the text before it (docs/API.md)."""
+        corrector = self._get_corrector()
+        if corrector is None:
+            return [Suggestion(word, 0.0, "correction")] if word.strip() else []
+        return corrector.correct(word, context, k)
+
+    def autocorrect(self, text: str) -> str:
+        """``text`` with every word corrected in context (confident corrections only)."""
+        corrector = self._get_corrector()
+        return text if corrector is None else corrector.autocorrect(text)
+
+    # -- character model (``CharModel``) ---------------------------------------------------------
+    def char_logprob(self, word: str) -> float:
+        """Log-probability of ``word`` (lower-cased) as a whole word under the char LSTM."""
+        return self.chars.logprob(word)
+
+    def char_logprobs(self, words: list[str], batch: int = 256) -> list[float]:
+        """``char_logprob`` of many words at once (``batch`` words side by side)."""
+        return self.chars.logprobs(words, batch)
+
+    def char_complete(self, prefix: str, n: int = 3) -> list[tuple[str, float]]:
+        """Up to n whole words that ``prefix`` may become, by beam search over the char LSTM."""
+        return self.chars.complete(prefix, n)

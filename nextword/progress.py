@@ -1,0 +1,19 @@
+"""The one progress bar of nextword's long jobs (training, forecasting), drawn with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+
+def progress_bar(console: Console | None = None, *, eta: bool = False, info: bool = False,
+                 transient: bool = False) -> Progress:
+    """A rich ``Progress``: description, bar, percentage and elapsed time; with ``eta`` the time
+    left, with ``info`` each task's ``info`` field (e.g. loss and tokens/s)."""
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(),
+               TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn()]
+    if eta:
+        columns += [TextColumn("ETA"), TimeRemainingColumn()]
+    if info:
+        columns.append(TextColumn("{task.fields[info]}"))
+    return Progress(*columns, console=console, transient=transient)

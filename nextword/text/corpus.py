@@ -1,0 +1,261 @@
+"""Read a training corpus: files, folders or globs of text -> cleaned paragraphs, split train/val.
+
+Every paragraph is one string with single spaces; paragraphs are what the tokenizer marks with
+the boundary token and what the train/validation split assigns as a whole.
+
+Nothing here holds the whole corpus in memory: ``read_corpus`` checks each file once (its
+encoding, and a content digest that tells when the corpus changed) and ``Corpus`` then streams
+paragraphs from disk as often as a caller asks, one block of a file at a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import hashlib
+import os
+import re
+import unicodedata
+import warnings
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nextword.errors import InputError
+
+TEXT_SUFFIXES_SKIPPED = {".safetensors", ".pt", ".bin", ".gz", ".zip", ".png", ".jpg", ".pdf"}
+BLOCK = 1 << 22  # bytes read at a time; also the sample that decides a file's paragraph style
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SPACES = re.compile(r"\s+")
+_TEXT = re.compile(r"\S")  # anything that survives whitespace collapsing makes a paragraph
+
+
+class CorpusWarning(UserWarning):
+    """A file of the corpus was skipped or repaired (binary, undecodable, unreadable)."""
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """One readable text file: its encoding, a digest of its bytes, and whether it holds any
+    text besides whitespace (a file without any yields no paragraph)."""
+
+    path: Path
+    encoding: str
+    size: int
+    digest: str
+    has_text: bool
+
+
+@dataclass
+class Corpus:
+    """The readable files of a corpus (streamed on demand) plus what was skipped."""
+
+    files: list[CorpusFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def paragraphs(self) -> Iterator[str]:
+        """Every paragraph, file by file, read from disk."""
+        for f in self.files:
+            yield from file_paragraphs(f.path, f.encoding)
+
+    @property
+    def n_paragraphs(self) -> int:
+        return sum(1 for _ in self.paragraphs())
+
+    @property
+    def n_chars(self) -> int:
+        return sum(len(x) for x in self.paragraphs())
+
+    @property
+    def n_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever any file's content (or the order of the files) changes."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f.digest.encode())
+        return h.hexdigest()
+
+    def split(self, val_fraction: float = 0.03) -> CorpusSplit:
+        """Deterministic train/validation split by whole paragraphs (see ``CorpusSplit``)."""
+        return CorpusSplit(self, val_fraction)
+
+
+class CorpusSplit:
+    """Train/validation assignment by a hash of each paragraph's text, so the same paragraph
+    always lands on the same side. Counting takes one pass over the corpus; neither side is
+    empty when there are at least two paragraphs (the last paragraph moves over if need be)."""
+
+    def __init__(self, corpus: Corpus, val_fraction: float):
+        self.corpus = corpus
+        self._threshold = int(val_fraction * 10_000)
+        n_train = n_val = chars = 0
+        for para in corpus.paragraphs():
+            if self._is_val(para):
+                n_val += 1
+            else:
+                n_train += 1
+            chars += len(para)
+        total = n_train + n_val
+        # index of a paragraph that changes side, when one side would otherwise be empty
+        self._moved = total - 1 if total >= 2 and not (n_train and n_val) else -1
+        if self._moved >= 0:
+            n_train, n_val = (n_train - 1, 1) if not n_val else (1, n_val - 1)
+        self.n_train, self.n_val, self.n_chars = n_train, n_val, chars
+
+    def _is_val(self, para: str) -> bool:
+        return zlib.crc32(para.encode("utf-8")) % 10_000 < self._threshold
+
+    def _side(self, want_val: bool) -> Iterator[str]:
+        for i, para in enumerate(self.corpus.paragraphs()):
+            if (self._is_val(para) != (i == self._moved)) == want_val:
+                yield para
+
+    def train(self) -> Iterator[str]:
+        """Training paragraphs, streamed."""
+        return self._side(False)
+
+    def val(self) -> Iterator[str]:
+        """Validation paragraphs, streamed."""
+        return self._side(True)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None = None) -> list[Path]:
+    """Files named directly, found under folders (recursively, sorted) or matched by globs.
+    Folders that cannot be listed are noted in ``skipped`` (with the reason) when it is given."""
+    files: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        if skipped is not None:
+            skipped.append(f"{exc.filename}: unreadable folder ({exc.strerror or exc})")
+
+    for raw in paths:
+        text = str(raw)
+        matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
+        if not matches:
+            raise InputError(f"no file matches {text!r}")
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for root, dirs, names in os.walk(p, onerror=unreadable, followlinks=False):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+            elif p.exists():
+                files.append(p)
+            else:
+                raise InputError(f"corpus path does not exist: {text}")
+    return files
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding a file's first bytes announce: UTF-16 with a BOM, else UTF-8 (BOM optional);
+    None when they look binary (NUL bytes)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head[:8192]:
+        return None
+    return "utf-8-sig"
+
+
+def decode_text(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; None for binary or other encodings."""
+    encoding = sniff_encoding(data)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def check_file(path: Path) -> CorpusFile | str:
+    """A readable text file's encoding and digest, or the reason it is skipped. The whole file is
+    decoded once here, so streaming it later cannot fail halfway on a bad byte."""
+    if path.suffix.lower() in TEXT_SUFFIXES_SKIPPED:
+        return "not a text file"
+    digest, size, has_text = hashlib.sha256(), 0, False
+    try:
+        with open(path, "rb") as fh:
+            block = fh.read(BLOCK)
+            encoding = sniff_encoding(block)
+            if encoding is None:
+                return "binary or not UTF-8 text"
+            decoder = codecs.getincrementaldecoder(encoding)()
+            while block:
+                text = decoder.decode(block)
+                has_text = has_text or _TEXT.search(text) is not None
+                digest.update(block)
+                size += len(block)
+                block = fh.read(BLOCK)
+            has_text = has_text or _TEXT.search(decoder.decode(b"", final=True)) is not None
+    except UnicodeDecodeError:
+        return "binary or not UTF-8 text"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    return CorpusFile(path, encoding, size, f"{encoding}:{digest.hexdigest()}", has_text)
+
+
+def _clean(block: str) -> str:
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", block).strip())
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text: blank-line separated blocks when the text has blank lines (hard-wrapped
+    prose), otherwise one paragraph per line. Whitespace collapsed, Unicode NFC."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    return [p for p in map(_clean, blocks) if p]
+
+
+def file_paragraphs(path: Path, encoding: str = "utf-8-sig", block_size: int = BLOCK) -> Iterator[str]:
+    """``split_paragraphs`` of a file, streamed ``block_size`` bytes at a time. The paragraph
+    style (blank lines or one per line) is decided on the first ``BLOCK`` characters, which are
+    the whole file for most files."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    separator: re.Pattern | None = None
+    carry = ""
+    with open(path, "rb") as fh:
+        while True:
+            raw = fh.read(block_size)
+            text = carry + decoder.decode(raw, final=not raw)
+            tail = "\r" if raw and text.endswith("\r") else ""  # "\r\n" may straddle two blocks
+            text = text[: len(text) - len(tail)].replace("\r\n", "\n").replace("\r", "\n")
+            if separator is None:
+                if raw and len(text) < BLOCK:
+                    carry = text + tail
+                    continue
+                separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile("\n")
+            pieces = separator.split(text)
+            carry = (pieces.pop() + tail) if raw else ""
+            for piece in pieces:
+                para = _clean(piece)
+                if para:
+                    yield para
+            if not raw:
+                return
+
+
+def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpus:
+    """Check every text file under ``paths``; binary, non-UTF-8 and unreadable files are skipped
+    with a warning. The paragraphs are read later, streamed (``Corpus.paragraphs``).
+
+    Raises InputError when a path does not exist or nothing readable remains.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    corpus = Corpus()
+    for path in expand_paths(paths, corpus.skipped):
+        checked = check_file(path)
+        if isinstance(checked, str):
+            corpus.skipped.append(f"{path}: {checked}")
+        elif checked.has_text:
+            corpus.files.append(checked)
+    if not corpus.files:
+        detail = f" (skipped: {'; '.join(corpus.skipped[:3])})" if corpus.skipped else ""
+        raise InputError(f"the corpus has no readable text{detail}")
+    for skipped in corpus.skipped:  # only now: an error above already names what was skipped
+        warnings.warn(f"skipped {skipped}", CorpusWarning, stacklevel=2)
+    return corpus

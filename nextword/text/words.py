@@ -1,0 +1,54 @@
+"""What a word is: the one pattern every part of nextword splits text with.
+
+A word is letters or digits with inner apostrophes (``don't``, ``I'll``); the tokenizer treats any
+other non-space symbol as a token of its own. Autocorrect only touches *plain* words (letters and
+inner apostrophes), and the word being typed at the cursor may still end in an apostrophe.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD = r"\w+(?:'\w+)*"
+TOKEN_PATTERN = rf"{WORD}|[^\w\s]"  # a word, or any other symbol alone (the tokenizer's split)
+PLAIN_WORD = r"[A-Za-z]+(?:'[A-Za-z]+)*"
+
+WORD_RE = re.compile(WORD)
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+PLAIN_WORD_RE = re.compile(PLAIN_WORD)
+# a word as it is being typed: an apostrophe may still be followed by letters
+TYPED_WORD_RE = re.compile(r"\w[\w']*")
+PARTIAL_RE = re.compile(TYPED_WORD_RE.pattern + "$")  # the word being typed at the end of a text
+_IS_WORD = re.compile(r"\w")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def normalize(text: str) -> str:
+    """The normalisation applied before splitting into words (curly apostrophes to ASCII)."""
+    return text.translate(_APOSTROPHES)
+
+
+def split_words(text: str) -> list[str]:
+    """Surface tokens of ``text`` (case kept), as the word tokenizer splits them."""
+    return TOKEN_RE.findall(normalize(text))
+
+
+def count_words(text: str) -> int:
+    """How many words ``text`` holds (punctuation does not count)."""
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+def is_plain_word(word: str) -> bool:
+    """Letters with inner apostrophes only: the words autocorrect and the lexicon deal with."""
+    return PLAIN_WORD_RE.fullmatch(word) is not None
+
+
+def partial_word(text: str) -> str:
+    """The word being typed at the end of ``text`` ("" after a space or punctuation)."""
+    m = PARTIAL_RE.search(text)
+    return m.group(0) if m else ""
+
+
+def starts_word(token: str) -> bool:
+    """Whether a token begins with a letter or digit (a word rather than punctuation)."""
+    return bool(_IS_WORD.match(token))

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Training throughput of the default word model on the default corpus, through the real
+training path (token streams on disk, the shared ``Trainer``, AdamW, gradient clipping).
+
+Prints tokens/s, the time one epoch over 1 M words takes, and achieved FLOP/s as a fraction of the
+machine's matmul FLOP/s measured in the same run (so the ratio holds on a shared, drifting machine).
+
+    .venv/bin/python scripts/bench/train.py [--steps 40] [--hidden-size 768]
+    .venv/bin/python scripts/bench/train.py --against a27b72c [--rounds 3]
+
+``--against REF`` runs this same measurement on a checkout of git revision REF and on the working
+tree, alternating, and prints the median ratio: the check that a change did not slow training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def matmul_flops(n: int = 1024, repeats: int = 20) -> float:
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    t = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * n**3 * repeats / (time.perf_counter() - t)
+
+
+def flops_per_token(cfg, head_share: np.ndarray) -> float:
+    """Forward+backward FLOPs of one training token (3x the forward multiply-adds x 2)."""
+    d, h = cfg.dim, cfg.hidden_size
+    lstm = 4 * h * (d + d) + h * d  # gates from input and projected state, then the projection
+    bounds = [0, *[c for c in cfg.cutoffs if c < cfg.vocab_size], cfg.vocab_size]
+    head = bounds[1] * d + (len(bounds) - 2) * d
+    tails = 0.0
+    for i in range(1, len(bounds) - 1):
+        di = max(8, d // cfg.div**i)
+        tails += head_share[i] * (d * di + (bounds[i + 1] - bounds[i]) * di)
+    return 3 * 2 * (lstm + head + tails)
+
+
+def on_disk(ids: np.ndarray, work: Path):
+    """The token stream as training reads it: a ``TokenFile`` where the package has one, else a
+    memory-mapped .npy (what older revisions trained from)."""
+    try:
+        from nextword.text.streams import TokenFile
+    except ImportError:
+        np.save(work / "ids.npy", ids)
+        return np.load(work / "ids.npy", mmap_mode="r")
+    return TokenFile.write(work / "ids.tokens", [ids])
+
+
+def measure(steps: int, hidden_size: int | None) -> dict:
+    """Train ``steps`` batches after 3 warm-up steps; tokens/s and what it means."""
+    from dataclasses import replace
+
+    from nextword.core.trainer import TrainConfig, Trainer
+    from nextword.lm.model import LanguageModel
+    from nextword.lm.train import TypingTrainOptions
+    from nextword.text.corpus import read_corpus
+    from nextword.text.streams import TokenStream
+    from nextword.text.tokenizer import WordTokenizer
+
+    opts = TypingTrainOptions.from_kwargs(**({"hidden_size": hidden_size} if hidden_size else {}))
+    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
+    tok = WordTokenizer.build(paras, opts.word.vocab_size)
+    ids = tok.encode_paragraphs(paras).astype(np.int32)
+    words_per_token = sum(len(p.split()) for p in paras) / len(ids)
+    cfg = replace(opts.word, vocab_size=tok.vocab_size)
+    share = np.histogram(ids, bins=np.array([0, *cfg.cutoffs, cfg.vocab_size]))[0] / len(ids)
+    torch.manual_seed(0)
+    model = LanguageModel(cfg)
+    stamps: list[tuple[float, int]] = []
+    with tempfile.TemporaryDirectory() as work:
+        n = (steps + 3) * opts.bptt * opts.batch_size + opts.batch_size + 1  # just steps+3 batches
+        train = TokenStream(on_disk(ids[:n], Path(work)), opts.batch_size, opts.bptt)
+        val = TokenStream(ids[:2_000], 2, opts.bptt)
+        trainer = Trainer(model, train, val,
+                          TrainConfig(epochs=1, lr=opts.loop.lr, checkpoint_every=1e9), work, name="bench",
+                          on_step=lambda info: stamps.append((time.perf_counter(), info["step"])))
+        peak = matmul_flops()
+        trainer.fit()
+        peak = (peak + matmul_flops()) / 2
+    (t0, s0), (t1, s1) = stamps[2], stamps[-1]  # the first steps warm up allocators and kernels
+    rate = (s1 - s0) * opts.batch_size * opts.bptt / (t1 - t0)
+    return {"tokens_per_s": rate, "words_per_token": words_per_token, "peak": peak,
+            "achieved": rate * flops_per_token(cfg, share), "hidden": cfg.hidden_size, "dim": cfg.dim,
+            "vocab": cfg.vocab_size, "params": sum(p.numel() for p in model.parameters()),
+            "threads": torch.get_num_threads()}
+
+
+def report(r: dict) -> None:
+    rate = r["tokens_per_s"]
+    print(f"model: hidden {r['hidden']}, dim {r['dim']}, vocab {r['vocab']}, "
+          f"{r['params'] / 1e6:.1f} M parameters, {r['threads']} threads")
+    print(f"training throughput: {rate:,.0f} tokens/s ({rate * r['words_per_token']:,.0f} words/s)")
+    print(f"one epoch over 1 M words: {1e6 / (rate * r['words_per_token']) / 60:.1f} min")
+    print(f"achieved {r['achieved'] / 1e9:.1f} GFLOP/s = {r['achieved'] / r['peak']:.1%} of measured "
+          f"matmul peak {r['peak'] / 1e9:.1f} GFLOP/s")
+
+
+def against(ref: str, rounds: int, steps: int) -> None:
+    """This measurement on revision ``ref`` and on the working tree, alternating."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "ref"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), ref],
+                       check=True, capture_output=True)
+        try:
+            rates: dict[str, list[float]] = {"ref": [], "now": []}
+            for _ in range(rounds):
+                for name, tree in (("ref", old), ("now", ROOT)):
+                    env = dict(os.environ, PYTHONPATH=str(tree))
+                    out = subprocess.run([sys.executable, __file__, "--steps", str(steps), "--json"],
+                                         env=env, cwd=tree, check=True, capture_output=True, text=True)
+                    rates[name].append(json.loads(out.stdout.splitlines()[-1])["tokens_per_s"])
+                    print(f"{name:>3}: {rates[name][-1]:,.0f} tokens/s", flush=True)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
+                           capture_output=True)
+    ratio = statistics.median(n / r for n, r in zip(rates["now"], rates["ref"], strict=True))
+    print(f"working tree vs {ref}: median tokens/s ratio {ratio:.3f} over {rounds} alternating rounds "
+          f"(now {statistics.median(rates['now']):,.0f}, ref {statistics.median(rates['ref']):,.0f})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument("--hidden-size", type=int, default=None)
+    ap.add_argument("--against", metavar="REF", help="compare with this git revision")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON line")
+    args = ap.parse_args()
+    if args.against:
+        against(args.against, args.rounds, args.steps)
+        return
+    result = measure(args.steps, args.hidden_size)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Files: open, atomic save that keeps permissions, and the prompts about unsaved changes."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from textual.widgets import Input
+
+from nextword.app.screens import ChoiceScreen, PathScreen
+
+
+async def test_ctrl_s_writes_the_file_atomically_and_keeps_its_mode(new_app, type_text, settle, tmp_path):
+    doc = tmp_path / "notes.txt"
+    doc.write_text("Dear Sir,\n")
+    os.chmod(doc, 0o640)
+    inode = doc.stat().st_ino
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        app.editor.move_cursor((1, 0))
+        await type_text(app, pilot, "It is done")
+        assert app.dirty
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not app.dirty
+    assert doc.read_text() == "Dear Sir,\nIt is done"
+    assert stat.S_IMODE(doc.stat().st_mode) == 0o640
+    assert doc.stat().st_ino != inode  # replaced by rename, not rewritten in place
+    assert [p.name for p in tmp_path.glob(".notes.txt*")] == []  # no temp file left behind
+
+
+async def test_saving_an_untitled_document_asks_for_a_path(new_app, type_text, settle, tmp_path):
+    app = new_app()
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "Hello")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PathScreen)
+        app.screen.query_one(Input).value = str(tmp_path / "new.txt")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.path == tmp_path / "new.txt" and not app.dirty
+        assert (tmp_path / "new.txt").read_text() == app.editor.text == "Hello"
+
+
+async def test_quit_with_unsaved_changes_asks_first(new_app, type_text, settle, tmp_path):
+    doc = tmp_path / "a.txt"
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "unsaved")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # cancel: keep editing
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, ChoiceScreen)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.click("#discard")
+        await settle(app, pilot)
+    assert app.return_value == 0
+    assert not doc.exists()
+
+
+async def test_quit_and_save_writes_the_file(new_app, type_text, settle, tmp_path):
+    doc = tmp_path / "a.txt"
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "kept")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.click("#save")
+        await settle(app, pilot)
+    assert doc.read_text() == "kept"
+
+
+async def test_quit_without_changes_does_not_ask(new_app, settle):
+    app = new_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+    assert app.return_value == 0
+
+
+async def test_ctrl_o_opens_another_file(new_app, settle, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("Other text")
+    app = new_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PathScreen)
+        app.screen.query_one(Input).value = str(other)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.editor.text == "Other text" and app.path == other and not app.dirty

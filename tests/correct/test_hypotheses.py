@@ -1,0 +1,47 @@
+"""A typed word's readings scored in context: unknown spellings scored in one batch, words of
+the lexicon kept more readily and harder to replace."""
+
+from __future__ import annotations
+
+from nextword.correct.corrector import Corrector
+
+
+def test_unknown_spellings_of_a_text_are_scored_in_one_batch_and_cached(fresh_model):
+    c = Corrector(fresh_model)
+    calls = {"one": 0}
+    real = fresh_model.char_logprob
+
+    def one(word):
+        calls["one"] += 1
+        return real(word)
+
+    fresh_model.char_logprob = one
+    c.autocorrect("zorblax frobnicated the qwxyz gadgetry, zorblax again")
+    assert calls["one"] == 0
+    assert abs(c.scorer._spelling("qwxyz") - real("qwxyz")) < 1e-4
+
+
+def test_a_word_of_the_lexicon_is_kept_more_readily_than_an_unknown_string(fresh_model):
+    c = Corrector(fresh_model).scorer
+    prior = c.log_unigram
+    plain = c._keep_oov("frobnicates", prior)
+    fresh_model.known_words = {"frobnicates": 3}
+    seen = Corrector(fresh_model).scorer
+    assert seen._keep_oov("frobnicates", prior) > plain
+    # ... and needs a wider margin to be replaced
+    assert (seen._margin(seen.search.candidates("frobnicates"), "frobnicates")
+            > c._margin(c.search.candidates("frobnicates"), "frobnicates"))
+
+
+def test_the_margin_is_the_weighted_sum_of_its_terms(corrector):
+    scorer, p = corrector.scorer, corrector.params
+    for typed in ("teh", "the", "frobnicaes", "Zorblax"):
+        low = typed.lower()
+        c = scorer.search.candidates(low)
+        terms = corrector.margin_terms(c, low)
+        assert terms["base"] == 1.0 and terms["letters"] == len(low)
+        want = sum(getattr(p, f"margin_{name}") * v for name, v in terms.items())
+        assert abs(scorer._margin(c, low) - want) < 1e-9
+        hyps, margin = corrector.hypotheses(typed, "", need=3, name=False)
+        assert margin == scorer._margin(c, low)
+        assert [h for h in hyps if h[2] == "typed"] and hyps == sorted(hyps, key=lambda h: -h[1])
