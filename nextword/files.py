@@ -25,13 +25,11 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-
 def _default_mode() -> int:
     """What ``open()`` would give a new file (mkstemp's 0600 is for private data only)."""
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
-
 
 
 @contextlib.contextmanager
@@ -56,22 +54,18 @@ def atomic_file(path: str | Path, mode: int | None = None) -> Iterator[BinaryIO]
     _fsync_dir(path.parent)
 
 
-
 def atomic_write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` atomically (see ``atomic_file``)."""
     with atomic_file(path, mode) as fh:
         fh.write(data)
 
 
-
 def atomic_write_text(path: str | Path, text: str, mode: int | None = None) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-
 def write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=1, ensure_ascii=False) + "\n")
-
 
 
 def recover_directory(out: str | Path) -> bool:
@@ -84,7 +78,6 @@ def recover_directory(out: str | Path) -> bool:
         os.replace(parked, out)
         return True
     return False
-
 
 
 @contextlib.contextmanager

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from nextword.app.textarea import SuggestTextArea
 
 
-
 def word_at_cursor(area: SuggestTextArea) -> str:
     """The word the cursor is in or just after (the last word before it otherwise)."""
     row, col = area.cursor_location

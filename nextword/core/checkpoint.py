@@ -1,7 +1,7 @@
 """Model directories and training checkpoints on disk: safetensors + JSON, never pickle.
 
-Every write goes to a temporary sibling and is moved into place with ``os.replace``, so a crash
-or kill leaves either the old file (or directory) or the new one, never a torn one.
+Reading is strict (a truncated, foreign or hostile file is one clear ``ModelFileError``); every
+write goes through ``nextword.files``, so a crash or kill never leaves a torn file.
 """
 
 from __future__ import annotations

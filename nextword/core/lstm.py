@@ -14,7 +14,6 @@ State = tuple[torch.Tensor, torch.Tensor]
 warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
 
 
-
 class LSTMCore(nn.Module):
     """A (projected) multi-layer LSTM with dropout on its input and output.
 
@@ -40,7 +39,6 @@ class LSTMCore(nn.Module):
         h = torch.zeros(lstm.num_layers, batch, self.out_size, device=device)
         c = torch.zeros(lstm.num_layers, batch, lstm.hidden_size, device=device)
         return h, c
-
 
 
 def detach_state(state: State) -> State:

@@ -90,4 +90,3 @@ class CharModel:
                 seen.add(word)
                 out.append((word, score))
         return out[:n]
-

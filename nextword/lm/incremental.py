@@ -16,8 +16,6 @@ from nextword.lm.model import LanguageModel
 SNAPSHOT = 32       # LSTM state snapshot interval, in tokens
 
 
-
-
 def padded(seqs: list[list[int]]) -> torch.Tensor:
     """Id lists as one (rows, longest) tensor, each zero-padded after its end (the LSTM never
     looks ahead, so padding changes no output before it)."""
@@ -27,15 +25,11 @@ def padded(seqs: list[list[int]]) -> torch.Tensor:
     return ids
 
 
-
-
 def stacked_state(lm: LanguageModel, states: list[State | None]) -> State:
     """One batch state from the states of single rows (a fresh state where there is none)."""
     zero = lm.init_state(1)
     return (torch.cat([(s or zero)[0] for s in states], dim=1),
             torch.cat([(s or zero)[1] for s in states], dim=1))
-
-
 
 
 class LSTMCursor:
@@ -83,8 +77,6 @@ class LSTMCursor:
     def log_probs(self) -> np.ndarray:
         with torch.inference_mode():
             return self.lm.io.log_probs(self.out).double().numpy()
-
-
 
 
 class ContextTokens:

@@ -14,8 +14,6 @@ from nextword.lm.ngram import KneserNey
 CACHE_WINDOW = 400  # recent tokens the document cache remembers
 
 
-
-
 def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | None = None,
                 ids: np.ndarray | None = None):
     """Unigram distribution of the last ``CACHE_WINDOW`` tokens (uniform when empty). With
@@ -42,8 +40,6 @@ def mixture_weights(components: list[np.ndarray]) -> list[float]:
     return [float(x) for x in w]
 
 
-
-
 @torch.no_grad()
 def lstm_target_probs(lm: LanguageModel, ids: np.ndarray, chunk: int = 256) -> np.ndarray:
     """p(ids[t+1] | ids[..t]) under ``lm``, run over the stream in one pass (state carried)."""
@@ -56,8 +52,6 @@ def lstm_target_probs(lm: LanguageModel, ids: np.ndarray, chunk: int = 256) -> n
         h, state = lm.hidden(inp, state)
         out.append(lm.io.target_log_probs(h[0], tgt).exp())  # never a (chunk x vocab) array
     return torch.cat(out).numpy().astype(np.float64)
-
-
 
 
 def tune_mixture(word_lm: LanguageModel, ngram: KneserNey, val_ids: np.ndarray) -> tuple[dict, float]:

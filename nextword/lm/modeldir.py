@@ -87,17 +87,9 @@ def write_model_dir(out: Path, tok: WordTokenizer, word_lm: LanguageModel, char_
             write_lexicon(tmp, known_words)
 
 
-LEXICON_FILE = "lexicon.json"
-LEXICON_FORMAT = "nextword-lexicon"
-
-
-
-
 def write_lexicon(directory: str | Path, counts: dict[str, int]) -> None:
     """Write ``counts`` as the lexicon file of a model directory (atomically)."""
     write_json(Path(directory) / LEXICON_FILE, {"format": LEXICON_FORMAT, "version": 1, "words": counts})
-
-
 
 
 def read_lexicon(directory: str | Path) -> dict[str, int]:

@@ -20,6 +20,7 @@ from nextword.lm.mixture import CACHE_WINDOW
 if TYPE_CHECKING:
     from nextword.lm.typing_model import TypingModel
 
+
 class NextWordScores:
     """P(next word | one fixed context) computed only for the word ids asked about, the same
     values as the matching entries of ``TypingModel.next_word_probs``. A correction looks at a
@@ -42,8 +43,6 @@ class NextWordScores:
         return self.model.mix(lstm, self.tokens, ids)
 
 
-
-
 @dataclass
 class ParagraphRun:
     """The word LSTM's progress through one paragraph, for ``CandidateScorer.advance``."""
@@ -51,8 +50,6 @@ class ParagraphRun:
     tokens: list[int] = field(default_factory=list)  # what it has read, from the boundary on
     state: State | None = None
     out: torch.Tensor | None = None  # its output after the last of them
-
-
 
 
 class CandidateScorer:

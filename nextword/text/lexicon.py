@@ -10,14 +10,11 @@ so the file is a few hundred kilobytes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 from nextword.text.tokenizer import WordTokenizer
-from nextword.text.words import split_words
-
-_PLAIN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+from nextword.text.words import is_plain_word, split_words
 
 
 def count_unknown_words(paragraphs: Iterable[str], tok: WordTokenizer) -> dict[str, int]:
@@ -25,7 +22,5 @@ def count_unknown_words(paragraphs: Iterable[str], tok: WordTokenizer) -> dict[s
     ``tok``'s vocabulary, with how often each occurs."""
     counts: Counter = Counter()
     for para in paragraphs:
-        counts.update(w for w in map(str.lower, split_words(para)) if w not in tok.ids and _PLAIN.fullmatch(w))
+        counts.update(w for w in map(str.lower, split_words(para)) if w not in tok.ids and is_plain_word(w))
     return dict(sorted(counts.items()))
-
-

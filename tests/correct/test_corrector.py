@@ -16,6 +16,7 @@ from nextword.correct.rules import word_spans
 
 # -- autocorrect on a real model ------------------------------------------------------------------
 
+
 def test_autocorrect_fixes_typos_in_context(corrector):
     assert corrector.autocorrect("this is teh end of teh system") == "this is the end of the system"
 

@@ -17,8 +17,6 @@ class FineTuneCancelled(Exception):
     """Raised from the progress callback to stop a fine-tune."""
 
 
-
-
 def finetune_word_lm(model, ids: np.ndarray, seconds: float = 60.0,
                      on_progress: Callable[[float, float], None] | None = None,
                      lr: float = 1e-3):
@@ -47,8 +45,6 @@ def finetune_word_lm(model, ids: np.ndarray, seconds: float = 60.0,
         Trainer(lm, stream, None, config, work, name="personal", on_step=step).fit()
     lm.eval()
     return lm
-
-
 
 
 def install_word_lm(model, lm) -> None:

@@ -13,8 +13,6 @@ MAX_WEIGHT = 0.3      # the personal model's weight once plenty has been learned
 HALF_WEIGHT_AT = 50   # ... and it reaches half of that after this many learned words
 
 
-
-
 class Personalizer:
     """What the editor uses: learn finished words, the dictionary, blocked words, incognito."""
 

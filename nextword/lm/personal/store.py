@@ -21,9 +21,6 @@ CREATE TABLE IF NOT EXISTS words (
 """
 
 
-
-
-
 class PersonalStore:
     """The SQLite file. Opened lazily on the first write, so reading never creates it."""
 
@@ -94,9 +91,6 @@ class PersonalStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-
-
 
 
 def forget_stored(directory: Path | None = None, everything: bool = False) -> list[Path]:
