@@ -168,18 +168,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     random.seed(args.seed)
-    import nextword
-    from nextword.lm.train import TINY
+    from nextword.lm.train import train_tiny
 
     with tempfile.TemporaryDirectory(prefix="nextword-crash-") as tmp:
         work = Path(tmp)
-        corpus = work / "corpus"
-        corpus.mkdir()
-        # the start of two corpus/ files, as the tests' tiny model
-        heads = [(ROOT / "corpus" / name).read_text("utf-8")[:60_000]
-                 for name in ("fortunes.txt", "debian-handbook.txt")]
-        (corpus / "tiny.txt").write_text("".join(h[: h.rfind("\n") + 1] for h in heads), "utf-8")
-        model = nextword.train(corpus, work / "tiny", **TINY)
+        model = train_tiny(ROOT / "corpus", work)  # the tests' tiny model
+        corpus = work / "corpus"  # what train_tiny trained on
         print(f"save: {args.kills} kills, {crash_saves(work, args.kills)} losses", flush=True)
         print(f"model writing: {args.kills} kills, {crash_model_writes(work, model, args.kills)} losses",
               flush=True)

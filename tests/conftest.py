@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from nextword.lm.train import TINY
+from nextword.lm.train import TINY, tiny_corpus_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_OPTIONS = TINY  # the package's tiny preset: a model that trains in seconds
@@ -29,11 +29,7 @@ warnings.filterwarnings("ignore", category=UserWarning, module="torch")
 
 def tiny_text(n_chars: int = 120_000) -> str:
     """Real text from the default corpus: the start of the fortunes and of the handbook."""
-    parts = []
-    for name in ("fortunes.txt", "debian-handbook.txt"):
-        text = (ROOT / "corpus" / name).read_text("utf-8")[: n_chars // 2]
-        parts.append(text[: text.rfind("\n") + 1])
-    return "".join(parts)
+    return tiny_corpus_text(ROOT / "corpus", n_chars // 2)
 
 
 @pytest.fixture(scope="session")

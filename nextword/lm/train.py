@@ -102,6 +102,26 @@ class TypingTrainOptions:
 # The smallest model that trains in seconds on a CPU: tests and smoke runs.
 TINY: dict[str, Any] = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16, char_hidden=48,
                             char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
+TINY_CORPUS_FILES = ("fortunes.txt", "debian-handbook.txt")  # in the project's corpus/
+
+
+def tiny_corpus_text(corpus_dir: str | Path, chars_per_file: int = 60_000) -> str:
+    """Real text for the ``TINY`` preset: the start of the fortunes and of the Debian handbook in
+    ``corpus_dir`` (the project's ``corpus/``), each cut at its last line break."""
+    parts = []
+    for name in TINY_CORPUS_FILES:
+        head = (Path(corpus_dir) / name).read_text("utf-8")[:chars_per_file]
+        parts.append(head[: head.rfind("\n") + 1])
+    return "".join(parts)
+
+
+def train_tiny(corpus_dir: str | Path, work: str | Path) -> Path:
+    """The ``TINY`` preset trained on ``tiny_corpus_text(corpus_dir)`` inside ``work`` (about
+    20 s on a CPU): a real model for smoke runs and benchmarks of the editor."""
+    work = Path(work)
+    (work / "corpus").mkdir(parents=True, exist_ok=True)
+    (work / "corpus" / "tiny.txt").write_text(tiny_corpus_text(corpus_dir), "utf-8")
+    return train(work / "corpus", work / "tiny", **TINY)
 
 
 def _fingerprint(corpus: Corpus, opts: TypingTrainOptions) -> str:
@@ -288,5 +308,3 @@ def _barrier(world: int) -> None:
         import torch.distributed as dist
 
         dist.barrier()
-
-

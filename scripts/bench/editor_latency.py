@@ -31,18 +31,6 @@ def sample_text(n_keys: int) -> str:
     return " ".join(text[start:start + n_keys * 2].split())[:n_keys]
 
 
-def tiny_model_dir(work: Path) -> Path:
-    """Train the tiny preset on the start of two corpus/ files (about 20 s)."""
-    import nextword
-    from nextword.lm.train import TINY
-
-    heads = [(ROOT / "corpus" / name).read_text("utf-8")[:60_000]
-             for name in ("fortunes.txt", "debian-handbook.txt")]
-    (work / "corpus").mkdir()
-    (work / "corpus" / "slice.txt").write_text("".join(h[: h.rfind("\n") + 1] for h in heads), "utf-8")
-    return nextword.train(work / "corpus", work / "tiny", **TINY)
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -83,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     import nextword
+    from nextword.lm.train import train_tiny
 
     torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     with tempfile.TemporaryDirectory(prefix="nextword-bench-") as tmp:
@@ -93,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             model_dir = nextword.default_model_path()
         else:
             print("no bundled model: training a tiny one ...", file=sys.stderr)
-            model_dir = tiny_model_dir(work)
+            model_dir = train_tiny(ROOT / "corpus", work)
         model = nextword.load(model_dir)
         text = sample_text(args.keys)
         lat, dropped, seconds = asyncio.run(run(model, text, args.interval, work / "data"))

@@ -28,18 +28,6 @@ def default_text(words: int) -> str:
     return first_words(text[start:], words)
 
 
-def tiny_model_dir(work: Path) -> Path:
-    """Train the tiny preset on the start of two corpus/ files (about 20 s)."""
-    import nextword
-    from nextword.lm.train import TINY
-
-    heads = [(ROOT / "corpus" / name).read_text("utf-8")[:60_000]
-             for name in ("fortunes.txt", "debian-handbook.txt")]
-    (work / "corpus").mkdir()
-    (work / "corpus" / "slice.txt").write_text("".join(h[: h.rfind("\n") + 1] for h in heads), "utf-8")
-    return nextword.train(work / "corpus", work / "tiny", **TINY)
-
-
 def first_words(text: str, words: int) -> str:
     """The whole paragraphs of ``text`` up to about ``words`` words."""
     out, n = [], 0
@@ -73,13 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     import nextword
     from nextword.lm.evaluate import evaluate_text
     from nextword.lm.personal import Personalizer, PersonalStore
+    from nextword.lm.train import train_tiny
 
     with tempfile.TemporaryDirectory(prefix="nextword-learning-") as tmp:
         if args.model:
             model_dir = Path(args.model)
         else:
             print("training a tiny model on a slice of corpus/ ...", file=sys.stderr)
-            model_dir = tiny_model_dir(Path(tmp))
+            model_dir = train_tiny(ROOT / "corpus", Path(tmp))
         text = first_words(Path(args.text).read_text("utf-8"), args.words) if args.text \
             else default_text(args.words)
         learn, test = halves(text)
