@@ -2,6 +2,7 @@
 
     model = nextword.load()                      # the bundled default model
     model.suggest("I'll meet you at the", k=3)   # -> [Suggestion(word, score, kind), ...]
+    model.learn(open("my_notes.txt").read())      # learn the user's words and phrases
     nextword.train(["notes/"], "models/mine")    # your own model
 """
 
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from nextword.correct.corrector import Corrector
 from nextword.errors import InputError, ModelFileError
+from nextword.lm.personal import Personalizer, PersonalStore
 from nextword.lm.train import train
 from nextword.lm.typing_model import TypingModel
+from nextword.paths import default_model_path
 from nextword.series.forecaster import Forecaster
 from nextword.suggestion import Suggestion
 
@@ -21,11 +24,15 @@ __all__ = ["Forecaster", "InputError", "ModelFileError", "Suggestion", "TypingMo
 __version__ = "0.1.0"
 
 
-def default_model_path() -> Path:
-    """The model bundled inside the package."""
-    return Path(__file__).parent / "default_model"
+def load(path: str | Path | None = None, *, personal: str | Path | None = None) -> TypingModel:
+    """Load a typing model directory (default: the bundled model).
 
-
-def load(path: str | Path | None = None) -> TypingModel:
-    """Load a typing model directory (default: the bundled model)."""
-    return TypingModel.load(default_model_path() if path is None else path, corrector_factory=Corrector)
+    ``personal`` is a folder for the personal store: what that folder holds is learned at once,
+    and ``model.learn`` / ``model.forget`` write there. None (the default) learns in memory only:
+    a library call never writes to the user's data folder unless asked to (the editor and the
+    CLI pass ``nextword.userdata.data_dir()``).
+    """
+    model = TypingModel.load(default_model_path() if path is None else path, corrector_factory=Corrector)
+    if personal is not None:
+        Personalizer(model, PersonalStore(Path(personal)))
+    return model

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -17,3 +19,12 @@ def progress_bar(console: Console | None = None, *, eta: bool = False, info: boo
     if info:
         columns.append(TextColumn("{task.fields[info]}"))
     return Progress(*columns, console=console, transient=transient)
+
+
+def training_progress(setting: Any) -> Any:
+    """What a training run reports to: True -> a rich bar on the terminal; False or None ->
+    nothing; anything else is used as it is (an object with rich ``Progress``'s ``start``,
+    ``stop``, ``add_task``, ``update`` and ``console.print``, e.g. the editor's status bar)."""
+    if setting is True:
+        return progress_bar(eta=True, info=True)
+    return setting or None

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kill saving, model writing and training at random points and count what was lost.
 
-    .venv/bin/python scripts/crash_test.py [--kills 50] [--train-kills 50]
+    .venv/bin/python scripts/crash_test.py [--kills 50] [--train-kills 50] [--adapt-kills 50]
 
 * save: a child keeps replacing a document with ``atomic_write_text``; after SIGKILL the file
   must hold one complete version (old or new), never a torn one.
@@ -9,6 +9,12 @@
   directory must load with ``nextword.load``.
 * training: a tiny training run is killed at a random moment, then ``resume=True`` must finish
   and write a loadable model.
+* adapting: the same, for adapting the tiny model to other text (``base=``: new words, fine-tune,
+  n-grams, the before/after table).
+* learning: ``nextword learn``'s loop (learn a batch, store it) is killed; what was stored
+  before must load back, and every stored batch must be whole.
+* editor adapting: the editor is killed while "adapt my model" (F8) runs; the learned text and
+  the adapted model made before must load back.
 Prints one line per kind with the number of losses (the goal is 0).
 
 Every child first imports nextword (about 2 s: torch), then creates a "ready" file; the random
@@ -114,12 +120,13 @@ nextword.train(sys.argv[1], sys.argv[2], resume=True, **OPTIONS)
 """
 
 
-def crash_training(work: Path, corpus: Path, kills: int) -> int:
-    """Kill training runs at random moments of the run, resume each, count unusable models."""
+def crash_training(work: Path, corpus: Path, kills: int, base: Path | None = None) -> int:
+    """Kill training runs (adapting ``base`` when given) at random moments of the run, resume
+    each, count unusable models."""
     import nextword
     from nextword.lm.train import TINY
 
-    opts = dict(TINY, checkpoint_every=1.0, epochs=3)
+    opts = dict(TINY, checkpoint_every=1.0, epochs=3, base=None if base is None else str(base))
     code = TRAIN_CHILD.replace("OPTIONS", repr(opts))
     # how long an uninterrupted run lasts after the imports: kills are drawn inside it
     duration = _timed_run(code, [str(corpus), str(work / "timing")])
@@ -148,6 +155,91 @@ def crash_training(work: Path, corpus: Path, kills: int) -> int:
     return lost
 
 
+LEARN_CHILD = """
+import sys, itertools
+from pathlib import Path
+import nextword
+model = nextword.load(sys.argv[1], personal=sys.argv[2])
+text = Path(sys.argv[3]).read_text("utf-8")
+open(sys.argv[-1], "w").close()  # ready: imports and loading done
+for i in itertools.count():  # what `nextword learn` does: learn a batch, store it, refit
+    model.learner.learn_text(f"batch {i} " + text)
+    model.learner.flush()
+"""
+
+
+def crash_learning(work: Path, model: Path, corpus: Path, kills: int) -> int:
+    """Kill ``learn`` (as `nextword learn` runs it) at random moments; what was stored before
+    must load back whole, with every batch either stored completely or not at all."""
+    import nextword
+    from nextword.lm.personal import PersonalStore
+
+    store_dir = work / "personal"
+    before = "Siobhan runs kubectl on the cluster every morning."
+    nextword.load(model, personal=store_dir).learn(before)
+    text = next(corpus.iterdir())
+    lost = 0
+    for _ in range(kills):
+        _run_and_kill(LEARN_CHILD, [str(model), str(store_dir), str(text)], 0.05, 3.0)
+        try:
+            history = PersonalStore(store_dir).history(max_chars=10**9)
+            assert history[0] == before, "the text stored before is gone"
+            tail = text.read_text("utf-8").strip()[-40:]
+            assert all(h.startswith("batch ") and h.endswith(tail) for h in history[1:]), "a torn batch"
+            loaded = nextword.load(model, personal=store_dir)
+            assert loaded.personal.vocab.counts["siobhan"] >= 1
+        except Exception as exc:  # noqa: BLE001 - any failure to load is a loss
+            print(f"  learned text lost after kill: {exc}")
+            lost += 1
+    return lost
+
+
+EDITOR_ADAPT_CHILD = """
+import asyncio, sys
+from pathlib import Path
+import nextword
+from nextword.app import make_app
+model, data = sys.argv[1], Path(sys.argv[2])
+
+async def main():
+    app = make_app(None, model=nextword.load(model), data_directory=data, autosave_seconds=3600)
+    async with app.run_test() as pilot:
+        open(sys.argv[-1], "w").close()  # ready: the editor is up
+        await pilot.press("f8")  # adapt my model
+        while True:
+            await pilot.pause(0.2)
+
+asyncio.run(main())
+"""
+
+
+def crash_editor_adapt(work: Path, model: Path, user: Path, kills: int) -> int:
+    """Kill the editor while "adapt my model" (F8) runs: the learned text and the adapted model
+    made before must load back whole."""
+    import nextword
+    from nextword.lm.personal import PersonalStore
+    from nextword.userdata import personal_model_dir
+
+    data = work / "editor-data"
+    text = next(user.iterdir()).read_text("utf-8")
+    nextword.load(model, personal=data).learn(text)
+    mine = personal_model_dir(data)
+    nextword.train(user, mine, base=model, max_minutes=0.1, char_minutes=0.02, progress=False)
+    before, stored = (mine / "config.json").read_text(), PersonalStore(data).history()
+    lost = 0
+    for _ in range(kills):
+        _run_and_kill(EDITOR_ADAPT_CHILD, [str(model), str(data)], 0.5, 15.0)
+        try:
+            assert PersonalStore(data).history()[: len(stored)] == stored, "the learned text is gone"
+            now = (mine / "config.json").read_text()  # the one made before, or a complete new one
+            assert now == before or nextword.load(mine).suggest("the ", 3)
+            nextword.load(mine, personal=data).suggest("the ", 3)
+        except Exception as exc:  # noqa: BLE001 - any failure to load is a loss
+            print(f"  lost after killing the editor's adapting: {exc}")
+            lost += 1
+    return lost
+
+
 def _timed_run(code: str, args: list[str]) -> float:
     """Run ``code`` to the end; seconds from ready to exit (it must succeed)."""
     with tempfile.TemporaryDirectory(prefix="ready-") as tmp:
@@ -165,6 +257,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kills", type=int, default=50, help="kills of saving and of model writing")
     ap.add_argument("--train-kills", type=int, default=50)
+    ap.add_argument("--adapt-kills", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     random.seed(args.seed)
@@ -179,6 +272,15 @@ def main() -> None:
               flush=True)
         print(f"training: {args.train_kills} kills, {crash_training(work, corpus, args.train_kills)} losses",
               flush=True)
+        user = work / "user"  # text the tiny model never saw, with words outside its vocabulary
+        user.mkdir()
+        prose = (ROOT / "heldout" / "franklin-autobiography.txt").read_text("utf-8").splitlines()[20:260]
+        (user / "franklin.txt").write_text("\n".join(prose) + "\n", "utf-8")
+        print(f"adapting: {args.adapt_kills} kills, {crash_training(work, user, args.adapt_kills, model)} losses",
+              flush=True)
+        print(f"learning: {args.kills} kills, {crash_learning(work, model, corpus, args.kills)} losses", flush=True)
+        print(f"editor adapting (F8): {args.adapt_kills} kills, "
+              f"{crash_editor_adapt(work, model, user, args.adapt_kills)} losses", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Drive the real editor in a real terminal (tmux): type, read the ghost text with capture-pane,
 # Tab, autocorrect, Backspace revert, save, quit; then SIGKILL it while typing and check that
-# reopening offers the text typed up to 5 s before the kill. Checks the files on disk.
+# reopening offers the text typed up to 5 s before the kill; then type a line with typos one word
+# at a time and as one burst (the whole line at once) and check both save the same corrections.
+# Checks the files on disk.
 # Uses the bundled model if there is one, else trains a tiny one (~30 s). Exit 0 = all passed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,7 +45,7 @@ else
     echo "tmux_smoke: no bundled model, training a tiny one ..."
     mkdir -p "$T/corpus"
     { head -n 330 "$ROOT/corpus/fortunes.txt"; head -n 200 "$ROOT/corpus/debian-handbook.txt"; } > "$T/corpus/slice.txt"
-    "$NEXTWORD" train "$T/corpus" --out "$T/model" --epochs 2 --vocab-size 2000 --dim 32 \
+    "$NEXTWORD" train "$T/corpus" --out "$T/model" --base none --epochs 2 --vocab-size 2000 --dim 32 \
         --hidden-size 64 --batch-size 16 --char-minutes 0.05 --no-progress >/dev/null
     MODEL="$T/model"
 fi
@@ -131,4 +133,41 @@ for _ in $(seq 50); do tmux has-session -t "$S" 2>/dev/null || break; sleep 0.2;
 [ "$(cat "$DOC")" = "${TEXT}alpha bravo" ] || fail "after recovering and saving the file is '$(cat "$DOC")'"
 [ -z "$(ls "$NEXTWORD_DATA_DIR"/recovery/ 2>/dev/null)" ] || fail "the recovery file was not removed after saving"
 ok "recovered text saved; recovery file removed"
+
+# -- 3. a burst of typing loses no correction -------------------------------------------------
+BURST="We coud meet at the resturant on Fridy becuase I realy want to se you agian."
+quit_saved() {  # quit_saved NAME: Ctrl+S (the file is NAME), Ctrl+Q, wait for the session to end
+    tmux send-keys -t "$S" C-s
+    wait_for "Saved $1" 10
+    tmux send-keys -t "$S" C-q
+    for _ in $(seq 50); do tmux has-session -t "$S" 2>/dev/null || break; sleep 0.2; done
+    tmux has-session -t "$S" 2>/dev/null && fail "Ctrl+Q did not quit"
+    return 0
+}
+corrected() { screen | grep -oE '[0-9]+ corrected' | head -n 1 | cut -d' ' -f1 || true; }
+
+DOC="$T/slow.txt"  # one word at a time, each correction landing before the next word
+launch "NEXTWORD_DATA_DIR='$T/data-slow' exec"
+read -ra WORDS <<< "$BURST"
+for i in "${!WORDS[@]}"; do
+    if [ "$i" -lt $((${#WORDS[@]} - 1)) ]; then tmux send-keys -t "$S" -l "${WORDS[$i]} "
+    else tmux send-keys -t "$S" -l "${WORDS[$i]}"; fi
+    sleep 0.6
+done
+settle
+N="$(corrected)"
+[ "${N:-0}" -ge 5 ] || fail "typed slowly, only ${N:-0} of the typos in '$BURST' were corrected"
+quit_saved slow.txt
+SLOW="$(cat "$DOC")"
+ok "typed slowly: $N corrected: '$SLOW'"
+
+DOC="$T/burst.txt"  # the whole line at once: corrections land while later words are typed
+launch "NEXTWORD_DATA_DIR='$T/data-burst' exec"
+tmux send-keys -t "$S" -l "$BURST"
+wait_for "| $N corrected |" 30
+settle
+[ "$(corrected)" = "$N" ] || fail "the burst got $(corrected) corrections, slow typing $N"
+quit_saved burst.txt
+[ "$(cat "$DOC")" = "$SLOW" ] || fail "the burst saved '$(cat "$DOC")', slow typing '$SLOW'"
+ok "typed as one burst: the same $N corrections saved"
 echo "tmux_smoke: all passed"

@@ -60,3 +60,12 @@ def fresh_model(tiny_model_dir):
     import nextword
 
     return nextword.load(tiny_model_dir)
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch) -> Path:
+    """Every test (and every command it runs) gets its own user data folder: none touches the
+    real one."""
+    path = tmp_path_factory.mktemp("userdata") / "nextword"
+    monkeypatch.setenv("NEXTWORD_DATA_DIR", str(path))
+    return path

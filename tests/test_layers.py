@@ -10,7 +10,7 @@ import nextword
 
 PACKAGE = Path(nextword.__file__).parent
 # the stages in flow order; a module may import its own stage or any stage before it
-STAGES = {"errors": 0, "suggestion": 0, "files": 0, "userdata": 0, "progress": 0,
+STAGES = {"errors": 0, "suggestion": 0, "files": 0, "userdata": 0, "progress": 0, "paths": 0,
           "text": 1, "core": 2, "lm": 3, "correct": 4, "series": 4, "__init__": 5, "app": 6, "cli": 7, "__main__": 8}
 SIBLINGS_APART = {("correct", "series"), ("series", "correct")}
 

@@ -2,7 +2,8 @@
 builds the same app for tests and scripts.
 
 Modules: ``editor`` (the app), ``textarea`` (ghost text, accepting, picking; ``ghost`` computes
-the ghost text, ``autocorrect`` corrects finished words), ``bars`` (suggestion and status bar),
+the ghost text, ``autocorrect`` corrects finished words, ``pending`` keeps them at their place
+until corrected), ``bars`` (suggestion and status bar),
 ``screens`` (modal screens), ``documents`` (open, save, autosave; ``recovery`` files),
 ``learning`` (dictionary, blocked words, forget, fine-tune) and ``commands`` (palette, help).
 """
@@ -17,17 +18,18 @@ import torch
 from nextword import load
 from nextword.app.documents import check_document
 from nextword.app.editor import NextwordApp
+from nextword.userdata import chosen_model_dir
 
 __all__ = ["NextwordApp", "make_app", "run_app"]
 
 
 def make_app(path: str | Path | None = None, model=None, model_dir: str | Path | None = None,
              **options) -> NextwordApp:
-    """The editor on ``path`` with ``model`` (or the model in ``model_dir``, default: the bundled
-    one). ``options`` go to ``NextwordApp`` (``data_directory``, ``incognito``,
-    ``autosave_seconds``, ``finetune_seconds``)."""
+    """The editor on ``path`` with ``model`` (or the model in ``model_dir``, default: the user's
+    adapted model if they made one, else the bundled one). ``options`` go to ``NextwordApp`` (``data_directory``, ``incognito``,
+    ``autosave_seconds``)."""
     if model is None:
-        model = load(model_dir)
+        model = load(chosen_model_dir(model_dir, options.get("data_directory")))
     if path is not None:
         check_document(Path(path))
     return NextwordApp(model, path, **options)

@@ -1,94 +1,216 @@
 """Autocorrect in the text area: when a separator finishes a word, a worker asks the model for
-the best correction and the word is replaced (one undo step of its own). Backspace or Ctrl+Z
-right after that brings back the word as typed, which is then left alone in this document.
+the best correction and the word is replaced (one undo step of its own) wherever it is by then.
+
+No correction is lost to fast typing or a slow model: ``pending.PendingWords`` keeps each
+finished word at its place while the user types on and earlier corrections land, and one worker
+corrects the finished words in typing order, each after the text before it as it is by then
+(earlier corrections applied, as for a slow typist). A word the user changed meanwhile is left
+alone. Backspace right after a correction, or Ctrl+Z (one correction per press, latest first),
+brings back the word as typed, which is then left alone in this document. A paste is not
+typing: nothing in it is corrected, but its words are learned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.widgets.text_area import Edit, Location
+from textual.widgets.text_area import Edit, EditResult, Location
 
+from nextword.app.pending import PendingWord, PendingWords
 from nextword.text.words import partial_word
 
 if TYPE_CHECKING:
     from nextword.app.textarea import SuggestTextArea
 
 _SEPARATORS = frozenset(" \t\n.,;:!?)]}\"")  # keys that finish a word (apostrophe does not)
+_REMEMBERED = 100  # corrections Ctrl+Z still recognises (Textual keeps 50 undo steps)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Correction:
-    """An autocorrection that Backspace or Ctrl+Z may still revert."""
+    """An applied autocorrection: Ctrl+Z reverts it while it is in the undo history, Backspace
+    only right after it."""
 
+    edit: Edit            # the edit that replaced the word (an undo step of its own)
     start: Location
-    end: Location         # the end of the corrected word
     typed: str
     corrected: str
+    context: str          # the text before the word when it was finished (learned after it)
     cursor: Location      # where the cursor was right after the correction
     edits: int            # the text area's edit counter right after the correction
-    context: str          # the text before the word
+    backspace: bool       # it landed with the cursor right after the word's separator
+
+    @property
+    def end(self) -> Location:
+        """The end of the corrected word."""
+        return self.start[0], self.start[1] + len(self.corrected)
 
 
 class Autocorrect:
     """The autocorrect of one ``SuggestTextArea``: finds the word an edit finishes, corrects it
-    in a worker, and reverts the last correction."""
+    in a worker, and reverts corrections."""
 
     def __init__(self, area: SuggestTextArea):
         self.area = area
         self.kept_words: set[str] = set()  # reverted corrections: left alone in this document
-        self._last: Correction | None = None
+        self.pending = PendingWords()      # finished words waiting for their correction
+        self.applied: deque[Correction] = deque(maxlen=_REMEMBERED)  # oldest first
+        self._queue: deque[int] = deque()  # pending words not sent to the model yet, in order
+        self._lock = threading.Lock()      # guards _queue and _draining (UI thread vs worker)
+        self._draining = False             # the correction worker is running
+        self._pasting = False
+
+    # -- typing --------------------------------------------------------------------------------
+    def edit(self, edit: Edit, do: Callable[[Edit], EditResult]) -> EditResult:
+        """Do ``edit`` with ``do`` (TextArea's own ``edit``) and what autocorrect adds: learn the
+        word it finishes (before, so the suggestions it asks for already know the word), keep the
+        waiting words at their place, and send the finished word to be corrected."""
+        finishing = self.finishing_word(edit)
+        context = ""
+        if finishing is not None:
+            context = self.area.get_text_range((0, 0), finishing[0])
+            self.area.learn_word(context, finishing[1])
+        result = do(edit)
+        self.pending.done(edit)
+        if finishing is not None:
+            self.word_finished(*finishing, context)
+        return result
 
     def finishing_word(self, edit: Edit) -> tuple[Location, str] | None:
-        """(start of the word, the word) when ``edit`` types a separator right after a word."""
+        """(start of the word, the word) when ``edit`` types a separator right after a word
+        (never while pasting)."""
         area = self.area
-        if (len(edit.text) != 1 or edit.text not in _SEPARATORS or edit.from_location != edit.to_location
+        if (self._pasting or len(edit.text) != 1 or edit.text not in _SEPARATORS
+                or edit.from_location != edit.to_location
                 or edit.from_location != area.cursor_location or not area.selection.is_empty):
             return None
         row, col = edit.from_location
         word = partial_word(area.document.get_line(row)[:col])
         return ((row, col - len(word)), word) if word else None
 
-    def word_finished(self, start: Location, word: str) -> None:
-        """Correct ``word`` (at ``start``) in a worker, unless autocorrect is off or the user
-        keeps that word."""
+    def word_finished(self, start: Location, word: str, context: str) -> None:
+        """Correct ``word`` (at ``start``, finished after ``context``) in the worker, unless
+        autocorrect is off or the user keeps that word."""
         area = self.area
-        if (area.autocorrect_enabled and word.lower() not in self.kept_words
-                and word.lower() not in area.model.user_words):
-            context = area.get_text_range((0, 0), start)
-            area.run_worker(partial(self._correct, start, word, context), name="correct",
-                            group="correct", exit_on_error=False, thread=True)
-
-    def _correct(self, start: Location, typed: str, context: str) -> None:
-        found = self.area.model.correct(typed, context, k=1)
-        best = found[0].word if found else typed
-        self.area.app.call_from_thread(self._apply, start, typed, best, context)
-
-    def _apply(self, start: Location, typed: str, best: str, context: str) -> None:
-        area = self.area
-        end = (start[0], start[1] + len(typed))
-        still_there = area.get_text_range(start, end) == typed
-        if best == typed or not still_there or not area.autocorrect_enabled:
+        if not self._wanted(word):
             return
-        area.learn_word(context, best, instead_of=typed)
-        area.history.checkpoint()  # the correction is one undo step of its own
-        area.replace(best, start, end)
-        area.history.checkpoint()
-        self._last = Correction(start, (start[0], start[1] + len(best)), typed, best,
-                                area.cursor_location, area.edits, context)
-        area.post_message(area.Corrected(typed, best))
+        key = self.pending.add(start, word, context, area.document).key
+        with self._lock:
+            self._queue.append(key)
+            if self._draining:
+                return  # the running worker gets to it
+            self._draining = True
+        area.run_worker(self._drain, name="correct", group="correct", exit_on_error=False,
+                        thread=True)
 
-    def _revertible(self) -> Correction | None:
-        c = self._last
-        if c is None or c.edits != self.area.edits or c.cursor != self.area.cursor_location:
+    @contextmanager
+    def pasting(self, text: str) -> Iterator[None]:
+        """Around the paste of ``text``: a paste is not typing, so no word it finishes is
+        corrected; afterwards its words are learned (if the learner can learn a passage)."""
+        self._pasting = True
+        try:
+            yield
+        finally:
+            self._pasting = False
+        learn_text = getattr(self.area.learner, "learn_text", None)
+        if callable(learn_text) and text.strip():
+            learn_text(text)
+
+    # -- the correction worker -----------------------------------------------------------------
+    def _drain(self) -> None:
+        """The worker (a thread): correct the waiting words one at a time, in typing order."""
+        try:
+            while (key := self._next()) is not None:
+                self._correct(key)
+        except BaseException:
+            with self._lock:
+                self._draining = False  # the next finished word starts a new worker
+            raise
+
+    def _next(self) -> int | None:
+        """The next word to correct; None (and the worker ends) when there is none."""
+        with self._lock:
+            if self._queue:
+                return self._queue.popleft()
+            self._draining = False
+            return None
+
+    def _correct(self, key: int) -> None:
+        """In the worker: ask the model about pending word ``key``, then apply the answer."""
+        call = self.area.app.call_from_thread
+        request = call(self._request, key)
+        if request is None:
+            return
+        typed, context = request
+        found = self.area.model.correct(typed, context, k=1)
+        call(self._apply, key, found[0].word if found else typed)
+
+    def _wanted(self, word: str) -> bool:
+        """Whether ``word`` is to be corrected at all (autocorrect on, not a kept word)."""
+        area = self.area
+        lower = word.lower()
+        return (area.autocorrect_enabled and lower not in self.kept_words
+                and lower not in area.model.user_words)
+
+    def _in_place(self, word: PendingWord) -> bool:
+        """Whether ``word`` is still as typed at its place in the current document."""
+        doc = self.area.document
+        row, col = word.start
+        return (word.document is doc and row < doc.line_count
+                and doc.get_line(row)[col:col + len(word.typed)] == word.typed)
+
+    def _request(self, key: int) -> tuple[str, str] | None:
+        """On the UI thread: (the word, the text before it now) for the model, or None when
+        there is nothing to correct any more (then the word is dropped)."""
+        word = self.pending.get(key)
+        if word is None or not self._wanted(word.typed) or not self._in_place(word):
+            self.pending.take(key)
+            return None
+        return word.typed, self.area.get_text_range((0, 0), word.start)
+
+    def _apply(self, key: int, best: str) -> None:
+        """On the UI thread: replace pending word ``key`` by ``best`` where it is now, unless
+        the user changed it meanwhile (or turned autocorrect off). The cursor stays where the
+        user is in their text."""
+        area = self.area
+        word = self.pending.take(key)
+        if word is None or best == word.typed or not self._wanted(word.typed) or not self._in_place(word):
+            return
+        cursor = area.cursor_location
+        backspace = (area.selection.is_empty and cursor > word.end
+                     and len(area.get_text_range(word.end, cursor)) == 1)
+        area.learn_word(word.context, best, instead_of=word.typed)
+        edit = Edit(best, word.start, word.end, maintain_selection_offset=True)
+        area.history.checkpoint()  # the correction is one undo step of its own
+        area.edit(edit)
+        area.history.checkpoint()
+        self.applied.append(Correction(edit, word.start, word.typed, best, word.context,
+                                       area.cursor_location, area.edits, backspace))
+        area.post_message(area.Corrected(word.typed, best))
+
+    # -- reverting -----------------------------------------------------------------------------
+    def _backspace_revertible(self) -> Correction | None:
+        """The correction Backspace reverts: the last one, if it landed right after the word's
+        separator and nothing happened since."""
+        c = self.applied[-1] if self.applied else None
+        if c is None or not c.backspace or c.edits != self.area.edits or c.cursor != self.area.cursor_location:
             return None
         return c
 
+    def _correction_of(self, batch: list[Edit]) -> Correction | None:
+        """The correction whose undo step ``batch`` is (None: it is another edit)."""
+        if len(batch) == 1:
+            for c in self.applied:
+                if c.edit is batch[0]:
+                    return c
+        return None
+
     def _keep(self, c: Correction) -> None:
-        self._last = None
         self.kept_words.add(c.typed.lower())
         self.area.post_message(self.area.Reverted(c.typed, c.corrected))
 
@@ -99,9 +221,10 @@ class Autocorrect:
         """Right after an autocorrection (and with nothing selected): bring back the word as
         typed. False when there is nothing to revert."""
         area = self.area
-        c = self._revertible()
+        c = self._backspace_revertible()
         if c is None or not area.selection.is_empty:
             return False
+        self.applied.remove(c)
         self._learn_typed(c)
         area.history.checkpoint()
         area.replace(c.typed, c.start, c.end)
@@ -110,10 +233,24 @@ class Autocorrect:
         return True
 
     def undo(self, undo: Callable[[], None]) -> None:
-        """Run ``undo``; when it undoes an autocorrection, keep the word as typed from now on."""
-        c = self._revertible()
+        """Run ``undo`` (one undo step), keeping the waiting words at their place; when it undoes
+        an autocorrection, keep the word as typed from now on."""
+        stack = self.area.history.undo_stack
+        batch = stack[-1] if stack else []
+        c = self._correction_of(batch)
         if c is not None:
+            self.applied.remove(c)
             self._learn_typed(c)
         undo()
+        for edit in reversed(batch):
+            self.pending.undone(edit)
         if c is not None:
             self._keep(c)
+
+    def redo(self, redo: Callable[[], None]) -> None:
+        """Run ``redo`` (one redo step), keeping the waiting words at their place."""
+        stack = self.area.history.redo_stack
+        batch = stack[-1] if stack else []
+        redo()
+        for edit in batch:
+            self.pending.done(edit)

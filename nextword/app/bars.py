@@ -70,6 +70,8 @@ class StatusBar(Static):
     """The last keystroke-to-ghost-text time (None before the first)."""
     autocorrect: reactive[bool] = reactive(True)
     suggestions: reactive[bool] = reactive(True)
+    phrases: reactive[bool] = reactive(True)
+    """The ghost may be a phrase (shown as "suggest phrases"; "suggest words" when not)."""
     incognito: reactive[bool] = reactive(False)
     activity: reactive[str] = reactive("")
     """A background job's progress, e.g. ``fine-tune 40%``."""
@@ -79,7 +81,7 @@ class StatusBar(Static):
         parts = [self.model_name, f"{self.words} words", f"{self.corrections} corrected",
                  f"ghost {latency}",
                  "autocorrect " + ("on" if self.autocorrect else "off"),
-                 "suggest " + ("on" if self.suggestions else "off")]
+                 "suggest " + (("phrases" if self.phrases else "words") if self.suggestions else "off")]
         if self.incognito:
             parts.append("INCOGNITO")
         if self.activity:

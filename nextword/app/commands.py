@@ -22,11 +22,13 @@ COMMANDS = [
     ("Open file", "Open another file", "open"),
     ("Toggle autocorrect", "Correct each word as you finish it, or not", "toggle_autocorrect"),
     ("Toggle suggestions", "Show ghost text and the suggestion bar, or not", "toggle_suggestions"),
+    ("Toggle phrases", "Complete whole phrases in the ghost text when confident, or one word", "toggle_phrases"),
     ("Toggle incognito", "Learn nothing and store nothing", "toggle_incognito"),
     ("Add word to dictionary", "The word at the cursor is never autocorrected", "add_word"),
     ("Never suggest word", "The word at the cursor is never suggested again", "block_word"),
+    ("What I learned", "The words nextword learned from you (new ones first), with delete", "learned"),
     ("Forget everything learned", "Delete what nextword learned from your typing", "forget"),
-    ("Fine-tune on my typing", "Train the word LSTM on your typing history (background)", "finetune"),
+    ("Adapt my model", "Train a model of your own on what you wrote (background; used from the next start)", "adapt"),
     ("Help", "Keys and where your data is kept", "help"),
 ]
 

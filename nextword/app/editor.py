@@ -23,9 +23,10 @@ from nextword.app.commands import help_markdown, system_commands
 from nextword.app.documents import DocumentFile
 from nextword.app.learning import Learning
 from nextword.app.screens import HelpScreen
+from nextword.app.settings import Settings
 from nextword.app.textarea import SuggestTextArea
 from nextword.lm.personal import Personalizer, PersonalStore
-from nextword.userdata import data_dir
+from nextword.userdata import data_dir, personal_model_dir
 
 
 class NextwordApp(App[int]):
@@ -39,11 +40,13 @@ class NextwordApp(App[int]):
         Binding("ctrl+o", "open", "Open", id="open"),
         Binding("ctrl+r", "toggle_autocorrect", "Autocorrect", id="toggle-autocorrect"),
         Binding("ctrl+t", "toggle_suggestions", "Suggestions", show=False, id="toggle-suggestions"),
+        Binding("ctrl+g", "toggle_phrases", "Phrases", show=False, id="toggle-phrases"),
         Binding("f1", "help", "Help", id="help"),
         Binding("f2", "add_word", "Add word", show=False, id="add-word"),
         Binding("f3", "block_word", "Never suggest", show=False, id="block-word"),
         Binding("f4", "toggle_incognito", "Incognito", show=False, id="toggle-incognito"),
-        Binding("f8", "finetune", "Fine-tune", show=False, id="finetune"),
+        Binding("f9", "learned", "Learned words", show=False, id="learned"),
+        Binding("f8", "adapt", "Adapt my model", show=False, id="adapt"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
 
@@ -54,20 +57,30 @@ class NextwordApp(App[int]):
 
     def __init__(self, model, path: str | Path | None = None, *, data_directory: Path | None = None,
                  incognito: bool = False, autosave_seconds: float = 2.0,
-                 finetune_seconds: float = 60.0, model_name: str = ""):
+                 model_name: str = ""):
         super().__init__()
         self.model = model
         self.data_directory = data_directory if data_directory is not None else data_dir()
+        self.settings = Settings(self.data_directory)
         self.personal = Personalizer(model, PersonalStore(self.data_directory), incognito)
         self.file = DocumentFile(self, Path(path) if path else None, self.data_directory)
-        self.learning = Learning(self, self.personal, finetune_seconds)
+        self.learning = Learning(self, self.personal)
         self.autosave_seconds = autosave_seconds
-        self.model_name = model_name or (Path(model.path).name if getattr(model, "path", None) else "model")
+        self.model_name = model_name or self._model_name()
         self.corrections = 0
         self.set_reactive(NextwordApp.incognito, incognito)
 
+    def _model_name(self) -> str:
+        """The status bar's model: "yours (adapted)" for the model "adapt my model" made."""
+        path = getattr(self.model, "path", None)
+        if path is None:
+            return "model"
+        return "yours (adapted)" if Path(path) == personal_model_dir(self.data_directory) else Path(path).name
+
     def compose(self) -> ComposeResult:
-        yield SuggestTextArea(self.model, self.personal, id="editor")
+        editor = SuggestTextArea(self.model, self.personal, id="editor")
+        editor.phrases_enabled = self.settings["phrases"]
+        yield editor
         yield SuggestionBar(id="bar")
         yield StatusBar(id="status")
         yield Footer()
@@ -92,6 +105,7 @@ class NextwordApp(App[int]):
         status = self.status
         status.model_name = self.model_name
         status.incognito = self.incognito
+        status.phrases = self.editor.phrases_enabled
         self.file.start()
         self.set_interval(self.autosave_seconds, self._autosave)
         self.editor.focus()
@@ -121,7 +135,7 @@ class NextwordApp(App[int]):
     def _on_suggest_text_area_corrected(self, event: SuggestTextArea.Corrected) -> None:
         self.corrections += 1
         self.status.corrections = self.corrections
-        self.query_one(SuggestionBar).note(f"{event.typed} -> {event.corrected}  (backspace undoes)")
+        self.query_one(SuggestionBar).note(f"{event.typed} -> {event.corrected}  (ctrl+z undoes)")
 
     def _on_suggest_text_area_reverted(self, event: SuggestTextArea.Reverted) -> None:
         self.corrections -= 1
@@ -165,6 +179,16 @@ class NextwordApp(App[int]):
         editor.suggestions_enabled = not editor.suggestions_enabled
         self.status.suggestions = editor.suggestions_enabled
 
+    def action_toggle_phrases(self) -> None:
+        """Phrase completion on or off: several words of ghost text when confident (remembered)."""
+        editor = self.editor
+        editor.phrases_enabled = not editor.phrases_enabled
+        self.status.phrases = editor.phrases_enabled
+        try:
+            self.settings.set("phrases", editor.phrases_enabled, store=not self.incognito)
+        except OSError as exc:
+            self.notify(f"could not save the setting: {exc.strerror or exc}", severity="warning")
+
     def action_toggle_incognito(self) -> None:
         """Incognito: learn nothing, store nothing (no history, no recovery files)."""
         self.incognito = not self.incognito
@@ -181,9 +205,13 @@ class NextwordApp(App[int]):
         """Forget everything learned from your typing (asks first)."""
         self.learning.forget()
 
-    def action_finetune(self) -> None:
-        """Fine-tune the word LSTM on your typing history, in the background."""
-        self.learning.finetune()
+    def action_learned(self) -> None:
+        """What I learned: your words (new ones first), with delete."""
+        self.learning.show_learned()
+
+    def action_adapt(self) -> None:
+        """Adapt my model: a model of your own from what you wrote (background; next start)."""
+        self.learning.adapt()
 
     def action_help(self) -> None:
         """Show the keys."""

@@ -1,6 +1,7 @@
-"""Ghost text: the dim rest of the word being typed, or the next word, that the text area shows
-after the cursor. Plain functions of the model and the text before the cursor (no widgets), and
-the request a suggestion worker answers.
+"""Ghost text: the dim rest of the word being typed, the next word, or a confident phrase of
+several words (``model.complete_phrase``), that the text area shows after the cursor. Plain
+functions of the model and the text before the cursor (no widgets), and the request a suggestion
+worker answers.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from dataclasses import dataclass
 
 from textual.widgets.text_area import Location
 
-from nextword.text.words import partial_word
+from nextword.text.words import partial_word, space_before_next_word
 
-_NO_SPACE_AFTER = frozenset("([{\"'/-")  # a next word follows these without a space
 _FIRST_WORD = re.compile(r"\s*\S+")
 
 
@@ -25,14 +25,8 @@ class SuggestRequest:
     text: str             # the text before the cursor
     next_char: str        # the character after the cursor ("" at the end of the line)
     started: float | None  # time.perf_counter() of the keystroke whose ghost is still due
-
-
-def space_before_next_word(text: str) -> str:
-    """The space a next word after ``text`` needs: " " after a word or punctuation, "" at the
-    start, after a space or after an opening bracket, quote, slash or dash."""
-    if text and not text[-1].isspace() and text[-1] not in _NO_SPACE_AFTER:
-        return " "
-    return ""
+    phrases: bool = False  # a confident phrase may be shown (else the next word only)
+    kept: str = ""         # the rest of a phrase the user typed into: shown as it is
 
 
 def completion_ghost(partial: str, words: list[str]) -> str:
@@ -66,9 +60,9 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
         return ""  # inside a word: nothing to add
     partial = partial_word(text)
     low = partial.lower()
-    if partial and len(model.prefix_range(low)) == 0:
-        # no vocabulary word continues it: only the char model can (suggest() would also
-        # search corrections, which never continue the typed prefix)
+    if partial and not model.knows_prefix(low):
+        # no word of the vocabulary or of the user's continues it: only the char model can
+        # (suggest() would also search corrections, which never continue the typed prefix)
         words = [w for w, _ in model.char_complete(low, 2) if w not in model.blocked]
         return completion_ghost(partial, words)
     top = model.suggest(text, 1)
@@ -80,3 +74,22 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
         after = model.suggest(text + " ", 1)
         return " " + after[0].word if after else ""
     return completion_ghost(partial, [top[0].word])
+
+
+def ghost_text(model, text: str, next_char: str = "", phrases: bool = False) -> tuple[str, bool]:
+    """The ghost text for the text before the cursor, and whether it is a phrase: with
+    ``phrases``, at the end of a line, the confident phrase when there is one; else
+    ``quick_ghost``'s word."""
+    if phrases and not next_char:
+        phrase = model.complete_phrase(text)
+        if phrase:
+            return phrase, True
+    return quick_ghost(model, text, next_char), False
+
+
+def rest_of_phrase(phrase: str, typed: str) -> str:
+    """What stays of a phrase ghost when ``typed`` is inserted at the cursor: the rest when the
+    phrase starts with it (the user is typing through it), else "" (the phrase is gone)."""
+    if phrase and typed and phrase.startswith(typed) and phrase[len(typed):].strip():
+        return phrase[len(typed):]
+    return ""

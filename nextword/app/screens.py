@@ -1,13 +1,15 @@
 """The editor's modal screens: a question with buttons (unsaved changes, crash recovery, forget),
-a file path prompt (open, save as) and the help screen."""
+a file path prompt (open, save as), the help screen and the list of learned words."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown
+from textual.widgets import Button, DataTable, Input, Label, Markdown
 
 
 class ChoiceScreen(ModalScreen[str]):
@@ -74,3 +76,44 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Markdown(self.markdown)
+
+
+class LearnedScreen(ModalScreen[None]):
+    """What nextword learned from the user: every learned word (new words first) with how often
+    it was written; Delete forgets the selected word everywhere."""
+
+    DEFAULT_CSS = """
+    LearnedScreen { align: center middle; }
+    LearnedScreen > Vertical { width: 70; height: 80%; border: thick $accent; background: $surface; padding: 0 1; }
+    LearnedScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="learned-close"),
+                Binding("delete,backspace", "forget_selected", "Forget word", id="learned-forget")]
+
+    def __init__(self, rows: list[tuple[str, int, bool]], forget: Callable[[str], object]):
+        super().__init__()
+        self.rows, self.forget = rows, forget
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            new = sum(1 for _, _, is_new in self.rows if is_new)
+            yield Label(f"{len(self.rows):,} words learned, {new:,} new. Delete forgets the selected word; Esc closes.",
+                        id="learned-summary")
+            yield DataTable(id="learned", cursor_type="row", zebra_stripes=True)
+
+    def _on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("word", "times", "")
+        for word, count, is_new in self.rows:
+            table.add_row(word, f"{count:,}", "new" if is_new else "", key=word)
+        table.focus()
+
+    def action_forget_selected(self) -> None:
+        """Forget the selected word (in memory and on disk)."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        self.forget(str(key.value))
+        table.remove_row(key)
+        self.notify(f"Forgot {key.value!r}")

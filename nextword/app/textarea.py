@@ -2,9 +2,10 @@
 accepting it, picking from the suggestion bar, learning each finished word and autocorrecting
 it (``autocorrect.Autocorrect``).
 
-Model calls run in thread workers; each result carries the edit counter and cursor location it
-was computed for and is dropped on arrival when either has moved on (a stale ghost is worse
-than none).
+Model calls run in thread workers; each suggestion carries the edit counter and cursor location
+it was computed for and is dropped on arrival when either has moved on (a stale ghost is worse
+than none). A correction is never dropped for being late: it lands on its word wherever the word
+is by then (``autocorrect``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from textual import work
+from textual import events, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, Location, Selection
+from textual.widgets.text_area import Edit, EditResult, Location, Selection
 from textual.worker import get_current_worker
 
 from nextword.app.autocorrect import Autocorrect
@@ -25,7 +26,8 @@ from nextword.app.ghost import (
     SuggestRequest,
     completion_ghost,
     first_word,
-    quick_ghost,
+    ghost_text,
+    rest_of_phrase,
     space_before_next_word,
 )
 from nextword.text.words import partial_word
@@ -35,8 +37,11 @@ class SuggestTextArea(TextArea):
     """A text area that shows the model's best suggestion as dim ghost text after the cursor
     and autocorrects each finished word.
 
+    The ghost is a confident phrase of several words when there is one and phrases are on
+    (typing through it keeps the rest; any other edit or a cursor move clears it).
     Keys: Tab/Right accept the ghost, Ctrl+Right accepts its first word, Esc dismisses it,
     Alt+1..3 pick from the suggestion bar, Backspace right after an autocorrection reverts it.
+    Pasted text is not autocorrected (a paste is not typing) but is learned.
     """
 
     DEFAULT_CSS = """
@@ -59,11 +64,14 @@ class SuggestTextArea(TextArea):
     """Ghost text and the suggestion bar are on."""
     autocorrect_enabled: reactive[bool] = reactive(True)
     """Finished words are autocorrected."""
+    phrases_enabled: reactive[bool] = reactive(True)
+    """The ghost may be a confident phrase of several words (else the next word only)."""
 
     # watchers run inside TextArea.__init__, so whatever they read needs a class-level default
     _anchor: Location | None = None
     _in_edit = False
     _keystroke_at: float | None = None
+    _phrase = ""  # the phrase ghost on display (or what is left of it after typing through it)
 
     class Suggested(Message):
         """New candidates (for the bar) and ghost text; ``latency_ms`` from the keystroke."""
@@ -95,7 +103,7 @@ class SuggestTextArea(TextArea):
 
     def __init__(self, model, learner=None, text: str = "", **kwargs):
         self.model = model
-        self.learner = learner           # learn(context, word) / unlearn(...): personal.Personalizer
+        self.learner = learner           # learn, unlearn, learn_text: personal.Personalizer
         self.autocorrect = Autocorrect(self)
         self.edits = 0                   # bumps on every edit, undo and redo
         self.version = 0                 # bumps on every suggestion request
@@ -115,19 +123,14 @@ class SuggestTextArea(TextArea):
         self.model.suggest("Th", 3)
 
     # -- edits ---------------------------------------------------------------------------------
-    def edit(self, edit: Edit) -> object:
-        finishing = self.autocorrect.finishing_word(edit)
-        if finishing is not None:
-            # learn before the edit, so the suggestions it asks for already know the word
-            self.learn_word(self.get_text_range((0, 0), finishing[0]), finishing[1])
+    def edit(self, edit: Edit) -> EditResult:
         self._in_edit = True
+        at_cursor = edit.from_location == edit.to_location == self.cursor_location
+        self._phrase = rest_of_phrase(self._phrase, edit.text) if at_cursor else ""
         try:
-            result = super().edit(edit)
+            return self.autocorrect.edit(edit, super().edit)
         finally:
             self._in_edit = False
-        if finishing is not None:
-            self.autocorrect.word_finished(*finishing)
-        return result
 
     def learn_word(self, context: str, word: str, instead_of: str = "") -> None:
         """Tell the personal model (if any) that ``word`` followed ``context`` (replacing the
@@ -160,8 +163,8 @@ class SuggestTextArea(TextArea):
         line = self.document.get_line(row)
         before = self.get_text_range((0, 0), self.cursor_location)
         # a refresh inherits the keystroke it overtakes, so latency is keystroke -> final ghost
-        self._suggest(SuggestRequest(self.version, self.cursor_location, before,
-                                     line[col:col + 1], self._keystroke_at))
+        self._suggest(SuggestRequest(self.version, self.cursor_location, before, line[col:col + 1],
+                                     self._keystroke_at, self.phrases_enabled, self._phrase))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _suggest(self, request: SuggestRequest) -> None:
@@ -169,10 +172,11 @@ class SuggestTextArea(TextArea):
         worker = get_current_worker()
         if worker.is_cancelled:
             return  # a newer keystroke superseded this one before it started
-        ghost = quick_ghost(self.model, request.text, request.next_char)
+        ghost, phrase = ((request.kept, True) if request.kept else
+                         ghost_text(self.model, request.text, request.next_char, request.phrases))
         if worker.is_cancelled:
             return
-        self.app.call_from_thread(self._show_ghost, request, ghost)
+        self.app.call_from_thread(self._show_ghost, request, ghost, phrase)
         inside_word = request.next_char.isalnum()
         words = [] if inside_word else [s.word for s in self.model.suggest(request.text, 3)]
         if not worker.is_cancelled:
@@ -184,7 +188,7 @@ class SuggestTextArea(TextArea):
             return False
         return self.suggestions_enabled
 
-    def _show_ghost(self, request: SuggestRequest, ghost: str) -> None:
+    def _show_ghost(self, request: SuggestRequest, ghost: str, phrase: bool = False) -> None:
         if not self._is_current(request):
             return
         latency = None
@@ -194,6 +198,7 @@ class SuggestTextArea(TextArea):
             self._keystroke_at = None
         self._anchor = request.location
         self.suggestion = "" if self._dismissed else ghost
+        self._phrase = self.suggestion if phrase else ""
         self.post_message(self.Suggested(list(self.candidates), self.suggestion, latency))
 
     def _show_candidates(self, request: SuggestRequest, words: list[str]) -> None:
@@ -206,9 +211,14 @@ class SuggestTextArea(TextArea):
             self.suggestion = completion_ghost(partial, words)
         self.post_message(self.Suggested(list(words), self.suggestion, None))
 
+    def _watch_phrases_enabled(self) -> None:
+        if self.is_mounted and self.suggestions_enabled:
+            self._phrase = ""
+            self.request_suggestion()
+
     def _watch_suggestions_enabled(self, enabled: bool) -> None:
         if not enabled:
-            self.suggestion = ""
+            self.suggestion = self._phrase = ""
             self.candidates = []
             self.post_message(self.Suggested([], "", None))
         elif self.is_mounted:
@@ -217,7 +227,7 @@ class SuggestTextArea(TextArea):
     def watch_selection(self, old: Selection, new: Selection) -> None:
         # TextArea only refreshes the ghost on edits; a cursor move makes it wrong
         if not self._in_edit and new.end != self._anchor and (self.suggestion or self.candidates):
-            self.suggestion = ""
+            self.suggestion = self._phrase = ""
             self.candidates = []
             self.post_message(self.Suggested([], "", None))
 
@@ -244,7 +254,7 @@ class SuggestTextArea(TextArea):
     def action_dismiss_suggestion(self) -> None:
         """Hide the ghost until the next edit."""
         self._dismissed = True
-        self.suggestion = ""
+        self.suggestion = self._phrase = ""
 
     def action_pick(self, index: int) -> None:
         """Replace the word being typed by bar candidate ``index`` (or add it as the next
@@ -271,3 +281,18 @@ class SuggestTextArea(TextArea):
     def action_undo(self) -> None:
         """Undo; undoing an autocorrection also leaves that word alone from now on."""
         self.autocorrect.undo(super().action_undo)
+
+    def action_redo(self) -> None:
+        """Redo (words waiting for their correction keep their place)."""
+        self.autocorrect.redo(super().action_redo)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste (e.g. from the terminal): inserted as is, never autocorrected, but learned."""
+        event.prevent_default()  # or TextArea's own handler would paste it a second time
+        with self.autocorrect.pasting(event.text):
+            await super()._on_paste(event)
+
+    def action_paste(self) -> None:
+        """Paste the local clipboard, like a terminal paste (never autocorrected, but learned)."""
+        with self.autocorrect.pasting(self.app.clipboard):
+            super().action_paste()

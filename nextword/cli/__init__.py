@@ -10,11 +10,11 @@ import os
 import sys
 import warnings
 
-from nextword.cli import correct, editor, evaluate, forecast, forget, suggest, train
+from nextword.cli import correct, editor, evaluate, forecast, forget, learn, learned, suggest, train
 from nextword.cli.common import Parser
 from nextword.errors import InputError
 
-SUBCOMMANDS = {"train": train, "suggest": suggest, "correct": correct, "eval": evaluate,
+SUBCOMMANDS = {"train": train, "learn": learn, "learned": learned, "suggest": suggest, "correct": correct, "eval": evaluate,
                "forecast": forecast, "type": editor, "forget": forget}
 
 

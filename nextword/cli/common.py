@@ -6,6 +6,7 @@ import argparse
 
 from nextword import load
 from nextword.lm.typing_model import TypingModel
+from nextword.userdata import chosen_model_dir, data_dir
 
 
 class Parser(argparse.ArgumentParser):
@@ -16,9 +17,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def add_model_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", metavar="DIR", help="model directory (default: the bundled model)")
+    p.add_argument("--model", metavar="DIR",
+                   help="model directory (default: your adapted model if you made one, else the bundled model)")
 
 
 def load_model(args: argparse.Namespace) -> TypingModel:
-    """The typing model ``--model`` names (the bundled one by default)."""
-    return load(args.model)
+    """The typing model ``--model`` names (else the user's adapted model, else the bundled one),
+    with what was learned from the user (the user data folder)."""
+    return load(chosen_model_dir(args.model), personal=data_dir())

@@ -25,9 +25,10 @@ import numpy as np
 import torch
 
 from nextword.errors import InputError
+from nextword.lm.ngram import KneserNey
 from nextword.lm.typing_model import TypingModel
 from nextword.text.corpus import decode_text
-from nextword.text.tokenizer import BOS, is_word
+from nextword.text.tokenizer import BOS, WordTokenizer, is_word
 from nextword.text.words import TOKEN_RE, normalize, split_words
 
 
@@ -163,3 +164,153 @@ def ngram_baseline(model: TypingModel) -> TypingModel:
     return TypingModel(model.tokenizer, None, model.char_lm, model.ngram, model.unigram,
                        {"lstm": 0.0, "ngram": 1.0, "cache": 0.0}, model.config, model.path,
                        corrector_factory=model.corrector_factory)
+
+
+def evaluate_typing(model, text: str, max_words: int | None = None, k: int = 3,
+                    known: set[str] | None = None) -> dict:
+    """A typist on ``text`` using only ``model.suggest`` (any object with it: a typing model
+    with or without what it learned, a plain n-gram), so every kind of model is scored by the
+    same code. Figures as ``evaluate_text`` defines them (top-1, top-k, keystroke savings and
+    the strict variant), plus ``new_word_recall``: of the words outside ``known`` (e.g. the
+    bundled vocabulary), the share offered among the k suggestions before fully typed."""
+    return _Typist(model, k, known).run(text, max_words)
+
+
+def evaluate_phrases(model, text: str, max_words: int | None = None, k: int = 3,
+                     phrase_words: int = 6) -> dict:
+    """The ``evaluate_typing`` typist (same code, same figures) who also sees the phrase
+    ``model.complete_phrase`` shows and accepts it with one key (which types the space after it,
+    as accepting a word does) whenever it is exactly what they are about to type (case aside; it
+    must end where a token of the text ends). Adds
+    (docs/API.md): ``trigger_rate`` (word boundaries where a phrase of >= 2 words is shown),
+    ``exact_match`` {N: share} for N = 2..5 with ``shown`` {N: count}, ``accepted`` phrases and
+    their ``accepted_words`` on average, and ``ksr_phrases`` (keystroke savings with phrases;
+    ``ksr`` is the same typist with single words only)."""
+    return _Typist(model, k, None, phrase_words).run(text, max_words)
+
+
+class _Typist:
+    """One typist going through a text letter by letter: accepts a word as soon as it is among
+    the ``k`` suggestions (one key, which types the space after it too) and, with
+    ``phrase_words``, a phrase that matches what comes next (one key, which also types the space
+    after it). Both typists, with and without phrases, are simulated in the same pass."""
+
+    def __init__(self, model, k: int, known: set[str] | None, phrase_words: int | None = None):
+        self.model, self.k, self.known, self.phrase_words = model, k, known, phrase_words
+
+    def run(self, text: str, max_words: int | None) -> dict:
+        text = normalize(text)
+        model, k, known = self.model, self.k, self.known
+        ends = {m.end() for m in TOKEN_RE.finditer(text)} if self.phrase_words else set()
+        words = top1 = topk = chars = keys = spared = new = new_hit = 0
+        keys_p = spared_p = covered = 0  # the phrase typist; text before ``covered`` was accepted
+        self.tally = PhraseTally()
+        for m in re.finditer(r"\S+|[ \t]+|\n\s*", text):
+            piece = m.group(0)
+            if piece.isspace():
+                chars, keys, keys_p = chars + 1, keys + 1, keys_p + (m.start() >= covered)
+                continue
+            at = m.start()
+            for token in split_words(piece):
+                at = text.index(token, at)
+                if not is_word(token):
+                    typed = len(token) if at >= covered else 0
+                    chars, keys, keys_p, at = chars + len(token), keys + len(token), keys_p + typed, at + len(token)
+                    continue
+                low, before = token.lower(), text[:at]
+                is_new = known is not None and low not in known
+                cost, cost_p = len(low), (None if at >= covered else 0)
+                shown = self._boundary(text, at) if self.phrase_words else ""
+                for j in range(len(low)):
+                    if cost_p is None and self.phrase_words:
+                        phrase = shown if j == 0 else model.complete_phrase(before + token[:j], self.phrase_words)
+                        end = at + j + len(phrase)
+                        if phrase and end in ends and text[at + j:end].lower() == phrase.lower():
+                            # one key, which types the space after it too (as for a word)
+                            cost_p, covered = j + 1, end
+                            spared_p += text[end:end + 1] == " "
+                            self.tally.accept(phrase)
+                    offered = [s.word.lower() for s in model.suggest(before + token[:j], k)]
+                    if j == 0:
+                        top1 += offered[:1] == [low]
+                        topk += low in offered
+                    if low in offered:
+                        cost = j + 1
+                        space = text[at + len(token):at + len(token) + 1] == " "
+                        spared += space
+                        new_hit += is_new
+                        if cost_p is None:
+                            cost_p, spared_p = j + 1, spared_p + space
+                        break
+                words, new = words + 1, new + is_new
+                chars, keys, at = chars + len(low), keys + cost, at + len(token)
+                keys_p += cost if cost_p is None else cost_p
+                if max_words and words >= max_words:
+                    break
+            if max_words and words >= max_words:
+                break
+        out = {"words": words, "top1": top1 / max(1, words), f"top{k}": topk / max(1, words),
+               "ksr": 1 - (keys - spared) / max(1, chars), "ksr_strict": 1 - keys / max(1, chars),
+               "new_words": new, "new_word_recall": new_hit / max(1, new)}
+        if self.phrase_words:
+            out.update(self.tally.figures(words), chars=chars,
+                       ksr_phrases=1 - (keys_p - spared_p) / max(1, chars))
+        return out
+
+    def _boundary(self, text: str, at: int) -> str:
+        """The phrase shown at the start of the word at ``at``, counted in the tally."""
+        phrase = self.model.complete_phrase(text[:at], self.phrase_words)
+        line_end = text.find("\n", at)
+        self.tally.shown(phrase, text[at:] if line_end < 0 else text[at:line_end])
+        return phrase
+
+
+class PhraseTally:
+    """Trigger rate, ExactMatch@N and accepted phrases, as docs/API.md defines them."""
+
+    SIZES = (2, 3, 4, 5)
+
+    def __init__(self):
+        self.boundaries = self.triggered = self.accepted = self.accepted_words = 0
+        self.n_shown = dict.fromkeys(self.SIZES, 0)
+        self.n_match = dict.fromkeys(self.SIZES, 0)
+
+    def shown(self, phrase: str, rest: str) -> None:
+        """A word boundary where ``phrase`` was shown ("": none) and the text ``rest`` followed."""
+        self.boundaries += 1
+        said = split_words(phrase)
+        n_words = sum(map(is_word, said))
+        if n_words < 2:
+            return
+        self.triggered += 1
+        came = [t.lower() for t in split_words(rest[: 4 * len(phrase) + 64])]
+        seen = 0
+        for i, token in enumerate(said):
+            seen += is_word(token)
+            if is_word(token) and seen in self.n_shown:
+                self.n_shown[seen] += 1
+                self.n_match[seen] += [t.lower() for t in said[: i + 1]] == came[: i + 1]
+
+    def accept(self, phrase: str) -> None:
+        self.accepted += 1
+        self.accepted_words += sum(map(is_word, split_words(phrase)))
+
+    def figures(self, words: int) -> dict:
+        return {"boundaries": self.boundaries, "triggered": self.triggered,
+                "trigger_rate": self.triggered / max(1, self.boundaries),
+                "shown": dict(self.n_shown),
+                "exact_match": {n: self.n_match[n] / self.n_shown[n] if self.n_shown[n] else None
+                                for n in self.SIZES},
+                "accepted": self.accepted,
+                "accepted_words": self.accepted_words / max(1, self.accepted)}
+
+
+def user_ngram_model(text: str, order: int = 4, vocab_size: int = 50_000) -> TypingModel:
+    """A plain Kneser-Ney n-gram counted from ``text`` alone, every word of it in the vocabulary
+    (what an n-gram keyboard builds from a user's files): the baseline personal models must beat."""
+    paragraphs = [p for p in text.splitlines() if p.strip()]
+    tok = WordTokenizer.build(paragraphs, vocab_size, min_frequency=1)
+    ids = tok.encode_paragraphs(paragraphs)
+    unigram = np.bincount(ids, minlength=tok.vocab_size).astype(np.float64)
+    return TypingModel(tok, None, None, KneserNey.build(ids, tok.vocab_size, order), unigram,
+                       {"lstm": 0.0, "ngram": 1.0, "cache": 0.0})

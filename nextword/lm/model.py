@@ -74,6 +74,25 @@ class AdaptiveIO(nn.Module):
             parts.append(head[..., n0 + i - 1 : n0 + i] + F.log_softmax(self._logits(h, i), dim=-1))
         return torch.cat(parts, dim=-1)
 
+    def log_prob_bounds(self, h: torch.Tensor) -> torch.Tensor:
+        """``log_probs(h)`` with each rare bucket's words all given the bucket's log-probability:
+        exact for the frequent words, an upper bound on every rare one, for the price of the
+        head alone (a search that needs only the likely words, like the phrase search, makes a
+        bucket exact with ``bucket_log_probs`` only when one of its words may matter)."""
+        head = self._head(h)
+        n0 = self.bounds[1]
+        parts = [head[..., :n0]]
+        for i in range(1, len(self.tables)):
+            size = self.bounds[i + 1] - self.bounds[i]
+            parts.append(head[..., n0 + i - 1 : n0 + i].expand(*head.shape[:-1], size))
+        return torch.cat(parts, dim=-1)
+
+    def bucket_log_probs(self, h: torch.Tensor, i: int) -> torch.Tensor:
+        """The exact log-probabilities of rare bucket ``i``'s words (ids ``bounds[i]`` to
+        ``bounds[i + 1]``), as ``log_probs(h)`` has them."""
+        n0 = self.bounds[1]
+        return self._head(h)[..., n0 + i - 1 : n0 + i] + F.log_softmax(self._logits(h, i), dim=-1)
+
     def softmax_pieces(self, h: torch.Tensor) -> dict:
         """The normalised pieces ``log_probs_of`` keeps in its cache, for a batch of states
         ``h`` (n, dim) at once: one product per bucket for all n (row i is state i's)."""

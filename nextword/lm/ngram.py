@@ -98,6 +98,47 @@ class KneserNey:
             p[found] += np.maximum(c[at[found]].astype(np.float64) - d, 0) / total
         return p
 
+    def stream_probs(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every position t of a token stream: P(ids[t+1] | ids[..t]) (the same values as
+        ``probs``), and how many words of that context were seen together and how often (as
+        ``context_seen``). All positions at once, one binary search per order."""
+        ids = np.asarray(ids, dtype=np.uint64)
+        target = ids[1:]
+        p = self.unigram[target.astype(np.int64)]
+        seen = np.zeros(len(target), dtype=np.int64)
+        total_seen = np.zeros(len(target))
+        active = np.ones(len(target), dtype=bool)
+        ctx = np.zeros(len(target), dtype=np.uint64)
+        shift = np.uint64(self.bits)
+        for n in range(2, self.order + 1):
+            # the n-1 words before each target, packed; too early in the stream: inactive
+            ctx = ctx | (np.roll(ids[:-1], n - 2) << np.uint64(self.bits * (n - 2)))
+            active[: n - 2] = False
+            keys, counts = self.keys[n - 1], self.counts[n - 1]
+            cum = np.concatenate([[0.0], np.cumsum(counts, dtype=np.float64)])
+            lo = np.searchsorted(keys, ctx << shift)
+            hi = np.searchsorted(keys, (ctx + np.uint64(1)) << shift)
+            active &= hi > lo
+            if not active.any():
+                break
+            a = np.flatnonzero(active)
+            total, types = cum[hi[a]] - cum[lo[a]], (hi[a] - lo[a]).astype(np.float64)
+            gram = (ctx[a] << shift) | target[a]
+            at = np.minimum(np.searchsorted(keys, gram), len(keys) - 1)
+            c = np.where(keys[at] == gram, counts[at], 0).astype(np.float64)
+            d = self.discounts[n - 1]
+            p[a] = p[a] * (d * types / total) + np.maximum(c - d, 0) / total
+            seen[a], total_seen[a] = n - 1, total
+        return p, seen, total_seen
+
+    def context_seen(self, context: list[int] | np.ndarray) -> tuple[int, float]:
+        """How many of the last words of ``context`` were seen together as a context (0: not
+        even the last one), and how often that longest context was seen."""
+        order, total = 0, 0.0
+        for n, (_, _, _, seen, _) in enumerate(self._followers(context), start=1):
+            order, total = n, seen
+        return order, total
+
     def _followers(self, context: list[int] | np.ndarray
                    ) -> Iterator[tuple[np.uint64, np.ndarray, np.ndarray, float, float]]:
         """For n = 2, 3, ... while the last n-1 ids of ``context`` were seen as a context: the

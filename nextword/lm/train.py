@@ -1,5 +1,6 @@
 """Train a typing model: corpus -> tokenizer -> token streams -> word LM + char LM (+ n-gram) ->
-model directory. ``nextword.train`` and ``nextword train`` both land here.
+model directory. ``nextword.train`` and ``nextword train`` both land here; with a base model
+(the bundled one by default) the work is handed to ``lm.adapt``, which adapts it instead.
 
 Work files (tokenized streams, resumable checkpoints) live in ``<out>.work/``; the model directory
 itself is written in one atomic step at the end, so ``out`` is either the previous model or the
@@ -9,99 +10,51 @@ new one, and a killed run continues with ``resume=True``.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
-import shutil
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from nextword.core import checkpoint as ckpt
-from nextword.core.trainer import TrainConfig, Trainer, dist_info, init_distributed, set_threads
+from nextword.core.trainer import init_distributed, set_threads
 from nextword.errors import InputError
 from nextword.files import write_json
+from nextword.lm.adapt import adapt, resolve_base
+from nextword.lm.fitting import (
+    CHAR_TRAIN_CHARS,
+    CHAR_VAL_CHARS,
+    barrier,
+    char_stream,
+    clear_checkpoints,
+    fit_lm,
+    fit_metrics,
+    ngram_sample,
+    token_counts,
+    train_batch_size,
+)
 from nextword.lm.mixture import tune_mixture
-from nextword.lm.model import LanguageModel, LMConfig
 from nextword.lm.modeldir import MODEL_KIND, read_lexicon, write_lexicon, write_model_dir
 from nextword.lm.ngram import KneserNey
-from nextword.progress import progress_bar
+from nextword.lm.options import FLAT_OPTIONS, SHAPE_OPTIONS, TypingTrainOptions
+from nextword.progress import training_progress
 from nextword.text.corpus import Corpus, read_corpus
 from nextword.text.lexicon import count_unknown_words
-from nextword.text.streams import TokenFile, TokenStream
-from nextword.text.tokenizer import CHAR_BOUNDARY, WordTokenizer
+from nextword.text.streams import TokenFile
+from nextword.text.tokenizer import WordTokenizer
+
+__all__ = ["FLAT_OPTIONS", "SHAPE_OPTIONS", "TINY", "Prepared", "TypingTrainOptions", "prepare", "train",
+           "train_tiny"]
 
 STATS_CHARS = 20_000_000  # case table and character counts from about this many characters
-CHAR_TRAIN_CHARS, CHAR_VAL_CHARS = 6_000_000, 200_000  # the char LM's training / validation text
-
-
-# flat option names (``nextword.train(..., hidden_size=512)``, the CLI flags) -> the fields they set
-FLAT_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "vocab_size": (("word", "vocab_size"),),
-    "dim": (("word", "dim"),),
-    "hidden_size": (("word", "hidden_size"),),
-    "num_layers": (("word", "num_layers"),),
-    "dropout": (("word", "dropout"), ("char", "dropout")),
-    "char_dim": (("char", "dim"),),
-    "char_hidden": (("char", "hidden_size"),),
-    **{name: (("loop", name),) for name in ("epochs", "lr", "seed", "patience", "checkpoint_every", "device")},
-}
-
-
-@dataclass
-class TypingTrainOptions:
-    """Everything ``nextword train`` can set; the defaults train the bundled model.
-
-    The shapes of the two language models and the training loop are their own dataclasses
-    (``LMConfig``, ``TrainConfig``); this adds what only training a typing model has. Build it
-    from flat keyword options with ``from_kwargs`` (``FLAT_OPTIONS`` says which field each sets).
-    """
-
-    word: LMConfig = field(default_factory=lambda: LMConfig(vocab_size=30_000))  # vocab_size: the most
-    # words the vocabulary keeps (the model gets the size the corpus gives)
-    char: LMConfig = field(default_factory=lambda: LMConfig(vocab_size=0, dim=64, hidden_size=384, cutoffs=[]))
-    loop: TrainConfig = field(default_factory=TrainConfig)  # epochs, lr, seed, patience, device ...
-    min_frequency: int = 2               # a word seen fewer times stays out of the vocabulary
-    batch_size: int = 64
-    bptt: int = 35                       # tokens per truncated back-propagation window
-    max_minutes: float | None = None     # wall-clock budget for the word LM
-    char_minutes: float = 3.0            # budget for the (small) char LM
-    ngram_order: int = 4
-    ngram_max_tokens: int = 8_000_000    # n-gram from an even sample of at most this many tokens
-    max_val_tokens: int = 200_000        # validation beyond this costs time and adds little
-    val_fraction: float = 0.03
-    progress: bool = True
-
-    @classmethod
-    def from_kwargs(cls, **kwargs: Any) -> TypingTrainOptions:
-        """Options from flat keywords: the fields of this class and the names in ``FLAT_OPTIONS``."""
-        own = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - own - set(FLAT_OPTIONS))
-        if unknown:
-            raise TypeError(f"unknown training option(s): {', '.join(unknown)}")
-        opts = cls(**{k: v for k, v in kwargs.items() if k in own})
-        for name, value in kwargs.items():
-            for part, attr in FLAT_OPTIONS.get(name, ()):
-                setattr(getattr(opts, part), attr, value)
-        return opts
-
-    def flat(self) -> dict[str, Any]:
-        """The flat keyword form (what ``from_kwargs`` takes; the CLI's defaults)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("word", "char", "loop")}
-        for name, targets in FLAT_OPTIONS.items():
-            part, attr = targets[0]
-            out[name] = getattr(getattr(self, part), attr)
-        return out
 
 
 # The smallest model that trains in seconds on a CPU: tests and smoke runs.
-TINY: dict[str, Any] = dict(epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16, char_hidden=48,
-                            char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
+TINY: dict[str, Any] = dict(base=None, epochs=2, vocab_size=2000, dim=32, hidden_size=64, char_dim=16,
+                            char_hidden=48, char_minutes=0.05, batch_size=16, bptt=20, progress=False, seed=0)
 TINY_CORPUS_FILES = ("fortunes.txt", "debian-handbook.txt")  # in the project's corpus/
 
 
@@ -175,104 +128,65 @@ def prepare(corpus: Corpus, work: Path, opts: TypingTrainOptions) -> Prepared:
                     read_lexicon(work))
 
 
-def char_stream(tok: WordTokenizer, paragraphs: Iterable[str], every: int, max_chars: int
-                ) -> Iterator[np.ndarray]:
-    """Lower-cased character ids of every ``every``-th paragraph (a boundary before each), at
-    most ``max_chars``: a sample spread over the whole corpus, so every kind of text is in it."""
-    left = max_chars
-    for i, para in enumerate(paragraphs):
-        if i % every:
-            continue
-        ids = np.asarray([tok.char_ids[CHAR_BOUNDARY], *tok.encode_chars(para)], dtype=np.int32)[:left]
-        left -= len(ids)
-        yield ids
-        if left <= 0:
-            return
-
-
-def ngram_sample(ids: TokenFile, max_tokens: int, bos: int, pieces: int = 64) -> np.ndarray:
-    """At most ``max_tokens`` of the stream for the n-gram: all of it when it fits, else
-    ``pieces`` evenly spaced stretches (each opened with a boundary token, so no n-gram spans
-    two stretches). Bounds both the model's size on disk and the memory to count it."""
-    if len(ids) <= max_tokens:
-        return np.asarray(ids)
-    size = max_tokens // pieces
-    stride = len(ids) // pieces
-    return np.concatenate([np.concatenate([[bos], ids.read(i * stride, size - 1)]) for i in range(pieces)]
-                          ).astype(np.int32)
-
-
-def token_counts(ids: TokenFile, vocab_size: int) -> np.ndarray:
-    """How often each id occurs in the stream (read in chunks)."""
-    counts = np.zeros(vocab_size, dtype=np.int64)
-    for chunk in ids.chunks():
-        counts += np.bincount(chunk, minlength=vocab_size)
-    return counts
-
-
-def _fit_lm(name: str, config: LMConfig, train_ids: np.ndarray, val_ids: np.ndarray, work: Path,
-            opts: TypingTrainOptions, minutes: float | None, resume: bool, progress: Any,
-            batch_size: int, bptt: int) -> tuple[LanguageModel, dict]:
-    torch.manual_seed(opts.loop.seed)
-    model = LanguageModel(config)
-    rank, world = dist_info()  # under torchrun each rank reads its own columns of the stream
-    train = TokenStream(train_ids, batch_size, bptt, shard=rank, n_shards=world)
-    val_batch = max(1, min(16, (len(val_ids) - 1) // (bptt + 1))) // world * world
-    val = TokenStream(val_ids, max(world, val_batch), bptt, shard=rank, n_shards=world)
-    cfg = replace(opts.loop, max_seconds=minutes * 60 if minutes else None)
-    trainer = Trainer(model, train, val, cfg, work, name=name, progress=progress)
-    summary = trainer.fit(resume=resume)
-    return model.cpu().eval(), summary
-
-
-def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool = False,
-          **options: Any) -> Path:
+def train(corpus: str | Path | list[str | Path], out: str | Path, *, base: str | Path | None = "default",
+          resume: bool = False, **options: Any) -> Path:
     """Train word- and character-level models on ``corpus`` and write a model directory ``out``.
 
-    Options are the fields of ``TypingTrainOptions`` (the CLI flags mirror them). With
-    ``resume=True`` a killed run continues from its last checkpoint.
+    ``base``: "default" adapts the bundled model to the corpus, a model directory adapts that
+    one (``lm.adapt``: shapes come from the base), None or "none" trains from scratch. Options
+    are the fields of ``TypingTrainOptions`` (the CLI flags mirror them). With ``resume=True`` a
+    killed run continues from its last checkpoint.
     """
     opts = TypingTrainOptions.from_kwargs(**options)
     set_threads()
     rank, world = init_distributed(opts.loop.device)
     out = Path(out)
-    started = time.time()
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
+    base_dir = resolve_base(base)
+    if base_dir is not None:
+        if world > 1:
+            raise InputError("adapting a base model runs in one process: under torchrun train from scratch "
+                             "with --base none")
+        return adapt(docs, out, base_dir, resume, options)
+    return _train_from_scratch(docs, out, opts, resume, rank, world)
+
+
+def _train_from_scratch(docs: Corpus, out: Path, opts: TypingTrainOptions, resume: bool, rank: int,
+                        world: int) -> Path:
+    started = time.time()
     work = out.parent / f"{out.name}.work"
     if rank == 0 and not resume:  # a fresh run: old checkpoints go, token streams stay if valid
-        for name in ("word", "char"):
-            shutil.rmtree(work / f"{name}-state", ignore_errors=True)
+        clear_checkpoints(work)
     # Rank 0 tokenizes first; then the first rank of every other machine, which finds the streams
     # ready on a shared filesystem or else makes its own (deterministic) copy; then the rest load.
     local = int(os.environ.get("LOCAL_RANK", rank))
     for turn in (rank == 0, rank != 0 and local == 0, local != 0):
         if turn:
             data = prepare(docs, work, opts)
-        _barrier(world)
+        barrier(world)
     tok, train_ids, val_ids = data.tok, data.train_ids, data.val_ids
     if len(train_ids) < 4 * opts.bptt:
         raise InputError(f"the corpus is too small to train on ({len(train_ids)} tokens)")
-    batch = max(1, min(opts.batch_size, (len(train_ids) - 1) // (opts.bptt + 1)))
-    batch = max(world, batch // world * world)  # the global batch splits evenly across ranks
+    batch = train_batch_size(len(train_ids), opts.batch_size, opts.bptt, world)
 
-    progress = progress_bar(eta=True, info=True) if opts.progress and rank == 0 else None
+    progress = training_progress(opts.progress) if rank == 0 else None
     if progress is not None:
         progress.start()
     try:
         word_cfg = replace(opts.word, vocab_size=tok.vocab_size)
-        word_lm, word_summary = _fit_lm("word", word_cfg, train_ids, val_ids, work, opts,
-                                        opts.max_minutes, resume, progress, batch, opts.bptt)
+        word_lm, word_summary = fit_lm("word", word_cfg, train_ids, val_ids, work, opts,
+                                       opts.max_minutes, resume, progress, batch, opts.bptt)
         chars, val_chars = data.chars, data.val_chars
         char_cfg = replace(opts.char, vocab_size=len(tok.chars))
         char_batch = max(1, min(64, (len(chars) - 1) // 101))
-        char_lm, char_summary = _fit_lm("char", char_cfg, chars, val_chars, work, opts,
-                                        opts.char_minutes, resume, progress, char_batch, 100)
+        char_lm, char_summary = fit_lm("char", char_cfg, chars, val_chars, work, opts,
+                                       opts.char_minutes, resume, progress, char_batch, 100)
     finally:
         if progress is not None:
             progress.stop()
 
     if rank != 0:  # rank 0 alone writes the model directory
-        _barrier(world)
+        barrier(world)
         return out
     ngram_ids = ngram_sample(train_ids, opts.ngram_max_tokens, tok.bos_id)
     ngram = KneserNey.build(ngram_ids, tok.vocab_size, opts.ngram_order)
@@ -287,24 +201,10 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, resume: bool =
                    "train_tokens": len(train_ids), "val_tokens": len(val_ids),
                    "vocab_size": tok.vocab_size,
                    "oov_rate_val": float(np.mean(np.asarray(val_ids) == tok.unk_id))},
-        "metrics": {"word_val_loss": word_summary["best_val_loss"],
-                    "word_val_ppl": math.exp(min(50, word_summary["best_val_loss"])),
-                    "char_val_loss": char_summary["best_val_loss"],
-                    "word_steps": word_summary["steps"],
-                    "word_tokens_per_s": round(word_summary["tokens_per_s"], 1),
-                    "word_resumed_from_step": word_summary["resumed_from_step"],
-                    "word_history": word_summary["history"], "char_history": char_summary["history"],
-                    "mixture_val_ppl": mixture_ppl},
+        "metrics": fit_metrics(word_summary, char_summary, mixture_ppl),
         "train_seconds": round(time.time() - started, 1),
         "seed": opts.loop.seed,
     }
     write_model_dir(out, tok, word_lm, char_lm, ngram_ids, unigram, config, data.lexicon)
-    _barrier(world)
+    barrier(world)
     return out
-
-
-def _barrier(world: int) -> None:
-    if world > 1:
-        import torch.distributed as dist
-
-        dist.barrier()

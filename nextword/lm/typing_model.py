@@ -28,6 +28,8 @@ from nextword.lm.mixture import CACHE_WINDOW, cache_probs
 from nextword.lm.model import LanguageModel
 from nextword.lm.modeldir import read_model_dir
 from nextword.lm.ngram import KneserNey
+from nextword.lm.personal import Personalizer, PersonalModel
+from nextword.lm.phrases import PhraseSearch
 from nextword.lm.scorer import CandidateScorer
 from nextword.suggestion import Kind, Suggestion
 from nextword.text.tokenizer import SENTENCE_END, WordTokenizer
@@ -42,25 +44,41 @@ class Corrections(Protocol):
     def autocorrect(self, text: str) -> str: ...
 
 
+def normalised_weights(weights: dict[str, float], present: list[str]) -> dict[str, float]:
+    """The mixture weights of the parts a model has (``present``), summing to 1."""
+    w = {k: float(weights.get(k, 0.0)) if k in present else 0.0 for k in ("lstm", "ngram", "cache", "user_ngram")}
+    total = sum(w.values())
+    if total <= 0:
+        raise ValueError("a typing model needs at least one component with a positive weight")
+    return {k: v / total for k, v in w.items()}
+
+
 class TypingModel:
     """What ``nextword.load()`` returns: suggest, correct and autocorrect (docs/API.md)."""
 
     def __init__(self, tokenizer: WordTokenizer, word_lm: LanguageModel | None,
                  char_lm: LanguageModel | None, ngram: KneserNey | None, unigram: np.ndarray,
                  weights: dict[str, float], config: dict | None = None, path: Path | None = None,
-                 corrector_factory: Callable[[TypingModel], Corrections] | None = None):
+                 corrector_factory: Callable[[TypingModel], Corrections] | None = None,
+                 user_ngram: KneserNey | None = None):
         self.tokenizer = tokenizer
         self.word_lm, self.char_lm, self.ngram = word_lm, char_lm, ngram
+        self.user_ngram = user_ngram  # an adapted model's n-gram of the user's text (lm.adapt)
         self.chars = CharModel(char_lm, tokenizer)
+        # the char LSTM's questions: log P(word) as a whole word, of many words at once, and
+        # the words a prefix may become (beam search); see ``CharModel``
+        self.char_logprob, self.char_logprobs, self.char_complete = self.chars.logprob, self.chars.logprobs, self.chars.complete
         self.unigram = unigram
         self.config = config or {}
         self.path = path
-        self.weights = self._normalised(weights)
+        present = {"lstm": word_lm, "ngram": ngram, "cache": True, "user_ngram": user_ngram}
+        self.weights = normalised_weights(weights, [k for k, part in present.items() if part is not None])
         self.user_words: set[str] = set()    # the user's dictionary: never corrected
         self.known_words: dict[str, int] = {}  # real words outside the vocabulary (lexicon.py)
         self.blocked: set[str] = set()       # words the user asked never to see suggested
-        self.personal = None                 # optional personal model: .probs(ids) -> array
-        self.personal_weight = 0.0
+        self.personal = PersonalModel(tokenizer)  # what was learned from the user
+        self.personal_context = self.personal.context_ids  # text -> its last personal ids
+        self.learner: Personalizer = Personalizer(self)  # learns into it (and a store, if any)
         words = tokenizer.words
         order = sorted(range(len(words)), key=lambda i: words[i])
         self._sorted_words = [words[i] for i in order]
@@ -74,17 +92,10 @@ class TypingModel:
         self.corrector_factory = corrector_factory
         self._corrector: Corrections | None = None
         self._sentence_end_ids = {tokenizer.ids[t] for t in SENTENCE_END if t in tokenizer.ids}
-
-    def _normalised(self, weights: dict[str, float]) -> dict[str, float]:
-        w = {k: float(weights.get(k, 0.0)) for k in ("lstm", "ngram", "cache")}
-        if self.word_lm is None:
-            w["lstm"] = 0.0
-        if self.ngram is None:
-            w["ngram"] = 0.0
-        total = sum(w.values())
-        if total <= 0:
-            raise ValueError("a typing model needs at least one component with a positive weight")
-        return {k: v / total for k, v in w.items()}
+        # complete_phrase(text, max_words=6) -> str: the confident continuation of the text
+        # (a beam search over this model's distribution; lm/phrases.py, docs/API.md)
+        self.phrases = PhraseSearch(self)
+        self.complete_phrase = self.phrases.complete
 
     # -- loading --------------------------------------------------------------------------------
     @classmethod
@@ -96,7 +107,7 @@ class TypingModel:
         parts = read_model_dir(path)
         model = cls(parts.tokenizer, parts.word_lm, parts.char_lm, parts.ngram, parts.unigram,
                     parts.config.get("mixture", {"lstm": 1.0}), parts.config, Path(path),
-                    corrector_factory=corrector_factory)
+                    corrector_factory=corrector_factory, user_ngram=parts.user_ngram)
         model.known_words = parts.lexicon
         return model
 
@@ -111,10 +122,12 @@ class TypingModel:
         return self._tokens.update(text)
 
     def mix(self, lstm_log_probs: np.ndarray | None, context: list[int] | np.ndarray,
-            ids: np.ndarray | None = None) -> np.ndarray:
-        """The suggestion distribution after ``context`` given the LSTM's log-probabilities there.
-        The one place the components are combined (evaluation calls it too). With ``ids`` only
-        those words' probabilities (and ``lstm_log_probs`` holds only theirs)."""
+            ids: np.ndarray | None = None, personal: bool = True) -> np.ndarray:
+        """The model's distribution over its vocabulary after ``context`` given the LSTM's
+        log-probabilities there: the one place the components are combined (evaluation calls it
+        too). With ``ids`` only those words' probabilities (and ``lstm_log_probs`` holds only
+        theirs), blended with the personal model unless ``personal`` is False; the whole
+        distribution is extended to the user's words by ``_distribution``."""
         w = self.weights
         V = self.tokenizer.vocab_size
         p = np.zeros(V if ids is None else len(ids))
@@ -122,39 +135,42 @@ class TypingModel:
             p += w["lstm"] * np.exp(lstm_log_probs)
         if w["ngram"]:
             p += w["ngram"] * self.ngram.probs(context[-(self.ngram.order - 1):], ids)
+        if w["user_ngram"]:
+            p += w["user_ngram"] * self.user_ngram.probs(context[-(self.user_ngram.order - 1):], ids)
         if w["cache"]:
             p += w["cache"] * cache_probs(context, V, ids=ids)
-        if self.personal is not None and self.personal_weight:
-            personal = self.personal.probs(context)
-            if personal is not None:
-                trust = getattr(self.personal, "confidence", None)
-                w = self.personal_weight * (trust(context) if trust is not None else 1.0)
-                p = (1 - w) * p + w * (personal if ids is None else np.asarray(personal)[ids])
+        if ids is not None and personal and self.personal.version:
+            p = self.personal.blend(p, list(context[-3:]), ids)
         return p
 
     def candidate_scorer(self) -> CandidateScorer:
         """A scorer of chosen next words, with its own LSTM state (for the corrector)."""
         return CandidateScorer(self)
 
-    def _distribution(self, tokens: list[int], stable: int) -> np.ndarray:
+    def _distribution(self, tokens: list[int], stable: int, context: str) -> np.ndarray:
+        """The suggestion distribution over the personal vocabulary (the model's words, then the
+        user's new words) after ``context``, whose token ids are ``tokens``."""
         lstm = None
         if self._cursor is not None and self.weights["lstm"]:
             self._cursor.sync(tokens, stable)
-            key = ("lstm", self._cursor.version, self.personal_weight)
+            key = ("lstm", self._cursor.version, self.personal.version)
         else:
-            key = ("plain", tuple(tokens[-CACHE_WINDOW:]), self.personal_weight)
+            key = ("plain", tuple(tokens[-CACHE_WINDOW:]), self.personal.version)
         if key != self._dist_key:
             if self._cursor is not None and self.weights["lstm"]:
                 lstm = self._cursor.log_probs()
             self._dist = self.mix(lstm, tokens)
+            if self.personal.version:
+                self._dist = self.personal.extend(self._dist, self.personal_context(context))
             self._dist_key = key
         return self._dist
 
     def next_word_probs(self, context: str) -> np.ndarray:
-        """Probability of every vocabulary word coming next after ``context`` (a copy)."""
+        """Probability of every vocabulary word coming next after ``context`` (a copy; the
+        user's new words are not in it)."""
         with self._lock:
             tokens, stable = self._context(context if context[-1:].isspace() else context + " ")
-            return self._distribution(tokens, stable).copy()
+            return self._distribution(tokens, stable, context)[: self.tokenizer.vocab_size].copy()
 
     # -- ranking --------------------------------------------------------------------------------
     def prefix_range(self, prefix: str) -> np.ndarray:
@@ -163,11 +179,28 @@ class TypingModel:
         hi = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo)
         return self._sorted_ids[lo:hi]
 
+    def new_words_with_prefix(self, prefix: str) -> np.ndarray:
+        """Ids of the user's new words starting with ``prefix`` that may be suggested."""
+        new = self.personal.vocab.prefix_ids(prefix)
+        new = new[self.personal.offered(new)]
+        if self.blocked and len(new):
+            new = new[[self.personal.vocab.word(i) not in self.blocked for i in new]]
+        return new
+
+    def knows_prefix(self, prefix: str) -> bool:
+        """Whether a word of the vocabulary, or a new word of the user's, starts with ``prefix``."""
+        return bool(len(self.prefix_range(prefix)) or len(self.new_words_with_prefix(prefix)))
+
     def rank(self, probs: np.ndarray, prefix: str, k: int) -> list[tuple[int, float]]:
-        """The k most probable suggestable words starting with ``prefix``: (id, log-prob)."""
+        """The k most probable suggestable words starting with ``prefix``: (id, log-prob).
+        ``probs`` may cover the user's new words too (ids after the vocabulary's)."""
         ids = self.prefix_range(prefix) if prefix else np.flatnonzero(self._suggestable)
         if prefix:
             ids = ids[self._suggestable[ids]]
+        if len(probs) > len(self._suggestable):  # the user's new words
+            new = self.new_words_with_prefix(prefix)
+            new = new[new < len(probs)]
+            ids = np.concatenate([ids, new]) if len(new) else ids
         if len(ids) == 0 or k <= 0:
             return []
         scores = probs[ids]
@@ -177,14 +210,6 @@ class TypingModel:
         order = np.argsort(-scores, kind="stable")
         return [(int(ids[i]), float(np.log(max(scores[i], 1e-300)))) for i in order]
 
-    def replace_word_lm(self, lm: LanguageModel) -> None:
-        """Swap in another word LSTM of the same vocabulary (e.g. fine-tuned on the user's text);
-        the incremental state starts afresh on the next call."""
-        with self._lock:
-            self.word_lm = lm.eval()
-            self._cursor = LSTMCursor(self.word_lm)
-            self._dist_key = None
-
     def block(self, word: str) -> None:
         """Never suggest ``word`` again (in this model object)."""
         self.blocked.add(word.lower())
@@ -193,13 +218,14 @@ class TypingModel:
             self._suggestable[idx] = False
 
     def shown(self, word: str, typed: str, sentence_start: bool) -> str:
-        """A vocabulary word in the case the user would type it here."""
-        if typed[:1].isupper():
-            if len(typed) > 1 and typed.isupper():
-                return word.upper()
-            shown = self.tokenizer.display(word)
+        """A word in the case the user would type it here: as they wrote it themselves, else
+        its usual case; capitalised at a sentence start or when they typed a capital."""
+        if len(typed) > 1 and typed.isupper():
+            return word.upper()
+        shown = self.personal.vocab.spelling(word) or self.tokenizer.display(word)
+        if (typed[:1].isupper() or sentence_start) and shown[:1].islower():
             return shown[:1].upper() + shown[1:]
-        return self.tokenizer.display(word, sentence_start)
+        return shown
 
     # -- public API -----------------------------------------------------------------------------
     def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
@@ -211,12 +237,12 @@ class TypingModel:
             partial = partial_word(text)
             context = text[: len(text) - len(partial)]
             tokens, stable = self._context(context)
-            probs = self._distribution(tokens, stable)
+            probs = self._distribution(tokens, stable, context)
             start = tokens[-1] in self._sentence_end_ids
             low = partial.lower()
             ranked = self.rank(probs, low, k)
             kind: Kind = "completion" if partial else "next"
-            out = [Suggestion(self.shown(self.tokenizer.words[i], partial, start), s, kind)
+            out = [Suggestion(self.shown(self.personal.vocab.word(i), partial, start), s, kind)
                    for i, s in ranked]
             if partial and len(out) < k:
                 out += self._more_for_partial(text, partial, start, k - len(out), {s.word.lower() for s in out})
@@ -228,7 +254,7 @@ class TypingModel:
         (if it looks mistyped) and char-LSTM completions (words outside the vocabulary)."""
         out: list[Suggestion] = []
         corrector = self._get_corrector()
-        if corrector is not None and len(self.prefix_range(partial.lower())) == 0:
+        if corrector is not None and not self.knows_prefix(partial.lower()):
             for s in corrector.correct(partial, text[: len(text) - len(partial)], k=n):
                 if s.word.lower() not in seen and s.word.lower() != partial.lower():
                     out.append(Suggestion(s.word, s.score, "correction"))
@@ -239,6 +265,20 @@ class TypingModel:
                     out.append(Suggestion(self.shown(word, partial, start), score, "completion"))
                     seen.add(word)
         return out[:n]
+
+    # -- learning from the user (``nextword.lm.personal``) -----------------------------------------
+    def learn(self, text: str) -> None:
+        """Learn words and phrases from ``text`` the user wrote: new words become candidates,
+        their n-grams shape suggestions (and are stored when the model has a personal folder)."""
+        if not isinstance(text, str):
+            raise TypeError("learn() takes the text the user wrote, as a str")
+        self.learner.learn_text(text)
+        self.learner.flush()
+
+    def forget(self, word: str | None = None) -> None:
+        """Forget one learned word everywhere (in memory and in the personal folder), or with
+        None everything learned (the dictionary and blocked words stay)."""
+        self.learner.forget(word)
 
     def _get_corrector(self) -> Corrections | None:
         if self._corrector is None and self.corrector_factory is not None:
@@ -256,16 +296,3 @@ class TypingModel:
         """``text`` with every word corrected in context (confident corrections only)."""
         corrector = self._get_corrector()
         return text if corrector is None else corrector.autocorrect(text)
-
-    # -- character model (``CharModel``) ---------------------------------------------------------
-    def char_logprob(self, word: str) -> float:
-        """Log-probability of ``word`` (lower-cased) as a whole word under the char LSTM."""
-        return self.chars.logprob(word)
-
-    def char_logprobs(self, words: list[str], batch: int = 256) -> list[float]:
-        """``char_logprob`` of many words at once (``batch`` words side by side)."""
-        return self.chars.logprobs(words, batch)
-
-    def char_complete(self, prefix: str, n: int = 3) -> list[tuple[str, float]]:
-        """Up to n whole words that ``prefix`` may become, by beam search over the char LSTM."""
-        return self.chars.complete(prefix, n)

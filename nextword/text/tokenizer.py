@@ -22,7 +22,8 @@ from nextword.text.words import TOKEN_PATTERN, split_words, starts_word
 
 UNK, BOS = "<unk>", "<s>"  # unknown word; paragraph boundary (start of a paragraph)
 SPECIALS = [UNK, BOS]
-_NEWLINES = re.compile(r"\n\s*")
+PARAGRAPH_BREAK = re.compile(r"\n\s*")  # a line break, with the blank lines after it
+_NEWLINES = PARAGRAPH_BREAK
 SENTENCE_END = {".", "!", "?", BOS}
 CHAR_UNK, CHAR_BOUNDARY = "\x00", "\n"  # unknown character; paragraph boundary in the char stream
 
@@ -41,6 +42,22 @@ def _hf_tokenizer() -> Tokenizer:
         [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Split(Regex(TOKEN_PATTERN), behavior="isolated")]
     )
     return tok
+
+
+def count_case_forms(paragraph: str, forms: dict[str, Counter]) -> None:
+    """Add how each token of ``paragraph`` is written in mid-sentence (the spelling a user wants
+    suggested; a sentence's first word is capitalised whatever it is) to ``forms``
+    (lower-cased token -> spelling -> count)."""
+    prev = BOS
+    for tok in split_words(paragraph):
+        if prev not in SENTENCE_END:
+            forms.setdefault(tok.lower(), Counter())[tok] += 1
+        prev = tok
+
+
+def usual_forms(forms: dict[str, Counter], min_count: int = 1) -> dict[str, str]:
+    """The most frequent spelling of each token counted at least ``min_count`` times."""
+    return {low: c.most_common(1)[0][0] for low, c in forms.items() if c.total() >= min_count}
 
 
 class WordTokenizer:
@@ -85,27 +102,42 @@ class WordTokenizer:
             for i, para in enumerate(paragraphs):
                 if i % stats_every == 0:
                     char_counts.update(para.lower())
-                    prev = BOS
-                    for tok in split_words(para):
-                        if prev not in SENTENCE_END:  # mid-sentence spelling is the one users want
-                            surface.setdefault(tok.lower(), Counter())[tok] += 1
-                        prev = tok
+                    count_case_forms(para, surface)
                 yield para
 
         hf.train_from_iterator(counted(), trainer=trainer)
         vocab = hf.get_vocab()
-        case = {}
-        for low, counts in surface.items():
-            if low in vocab:
-                best = counts.most_common(1)[0][0]
-                if best != low:
-                    case[low] = best
+        case = {low: form for low, form in usual_forms(surface).items() if low in vocab and form != low}
         chars = CHAR_UNK + CHAR_BOUNDARY + "".join(
             c for c, _ in char_counts.most_common(max_chars) if c not in (CHAR_UNK, CHAR_BOUNDARY)
         )
         return cls(hf, case, chars)
 
+    def extended(self, words: list[str], case: dict[str, str] | None = None) -> WordTokenizer:
+        """This vocabulary with ``words`` appended: each new word gets the next id and every
+        existing id stays (so weights and n-grams counted over the old ids still line up).
+        ``case`` sets the usual spelling of words old or new (a lower-cased form drops the
+        entry); the character vocabulary is unchanged."""
+        vocab = dict(self.ids)
+        for word in words:
+            vocab.setdefault(word, len(vocab))
+        hf = Tokenizer.from_str(self.hf.to_str())
+        hf.model = models.WordLevel(vocab, unk_token=UNK)
+        table = dict(self.case)
+        for low, form in (case or {}).items():
+            if form == low:
+                table.pop(low, None)
+            else:
+                table[low] = form
+        return WordTokenizer(hf, table, self.chars)
+
     # -- encoding -------------------------------------------------------------------------------
+    def vocab_tokens(self, text: str) -> list[str]:
+        """The tokens of ``text`` as the vocabulary spells them (normalised, lower-cased),
+        whether or not the vocabulary holds them."""
+        normal = self.hf.normalizer.normalize_str(text)
+        return [t for t, _ in self.hf.pre_tokenizer.pre_tokenize_str(normal)]
+
     def token_id(self, token: str) -> int:
         return self.ids.get(token.lower(), self.unk_id)
 

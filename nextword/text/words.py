@@ -20,6 +20,7 @@ PLAIN_WORD_RE = re.compile(PLAIN_WORD)
 TYPED_WORD_RE = re.compile(r"\w[\w']*")
 PARTIAL_RE = re.compile(TYPED_WORD_RE.pattern + "$")  # the word being typed at the end of a text
 _IS_WORD = re.compile(r"\w")
+_NO_SPACE_AFTER = frozenset("([{\"'/-")  # a next word follows these without a space
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
@@ -52,3 +53,11 @@ def partial_word(text: str) -> str:
 def starts_word(token: str) -> bool:
     """Whether a token begins with a letter or digit (a word rather than punctuation)."""
     return bool(_IS_WORD.match(token))
+
+
+def space_before_next_word(text: str) -> str:
+    """The space a next word after ``text`` needs: " " after a word or punctuation, "" at the
+    start, after a space or after an opening bracket, quote, slash or dash."""
+    if text and not text[-1].isspace() and text[-1] not in _NO_SPACE_AFTER:
+        return " "
+    return ""

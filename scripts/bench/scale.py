@@ -72,8 +72,8 @@ def run_train(args: list[str], env: dict | None = None) -> tuple[dict, int, floa
 
 
 def train_cmd(corpus: Path, out: Path, minutes: float, extra: list[str] = ()) -> list[str]:
-    return [sys.executable, "-m", "nextword", "train", str(corpus), "--out", str(out), "--epochs", "1",
-            "--minutes", str(minutes), "--char-minutes", "0.1", "--no-progress", *extra]
+    return [sys.executable, "-m", "nextword", "train", str(corpus), "--out", str(out), "--base", "none",
+            "--epochs", "1", "--minutes", str(minutes), "--char-minutes", "0.1", "--no-progress", *extra]
 
 
 def bench_rss(sizes: list[int], minutes: float, keep: Path | None) -> None:

@@ -6,6 +6,8 @@ weights once (a memory copy of the same number of bytes, measured in the same ru
 memory-bound LSTM cannot beat that, so the ratio says how close to the machine's limit we are.
 
     .venv/bin/python scripts/bench/suggest.py [--model DIR] [--words 3000]
+    .venv/bin/python scripts/bench/suggest.py --learn ../shared/data/personal/karamazov-train.txt
+                                               # with a personal model of 300k learned words
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def main() -> None:
     ap.add_argument("--text", default=str(ROOT / "heldout" / "fortunes-block.txt"))
     ap.add_argument("--words", type=int, default=3000)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (the editor uses 1)")
+    ap.add_argument("--learn", metavar="FILE", help="learn this text first (model.learn), as a user's history")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     model = nextword.load(args.model)
@@ -48,6 +51,12 @@ def main() -> None:
     text = " ".join(words)
     model.suggest(text[:200], 3)  # warm-up (first call builds the caches)
     model = nextword.load(args.model)
+    if args.learn:
+        started = time.perf_counter()
+        model.learn(Path(args.learn).read_text("utf-8"))
+        print(f"learned {model.personal.words:,} words ({len(model.personal.vocab.new_ids):,} new) "
+              f"in {time.perf_counter() - started:.1f} s")
+        model.suggest(text[:200], 3)
     times = []
     for i in range(1, len(text) + 1):
         t = time.perf_counter()

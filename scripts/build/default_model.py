@@ -26,7 +26,7 @@ def main() -> None:
     ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
     started = time.time()
-    out = nextword.train(sorted(str(p) for p in (ROOT / "corpus").glob("*.txt")), args.out,
+    out = nextword.train(sorted(str(p) for p in (ROOT / "corpus").glob("*.txt")), args.out, base=None,
                          resume=args.resume, seed=args.seed, max_minutes=args.minutes,
                          char_minutes=args.char_minutes, epochs=20, checkpoint_every=300)
     print(f"wrote {out} in {(time.time() - started) / 60:.1f} min (seed {args.seed})")

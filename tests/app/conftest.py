@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from nextword.app import make_app
 from nextword.app.editor import NextwordApp
@@ -32,10 +33,14 @@ def new_app(fresh_model, data_dir):
 
 async def _settle(app: NextwordApp, pilot) -> None:
     """Wait until every worker (suggestions, corrections, ...) is done and the UI is idle."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(2):
+        for _ in range(100):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:  # a suggestion a newer keystroke superseded: wait for the rest
+                await pilot.pause()
+        await pilot.pause()
 
 
 async def _type_text(app: NextwordApp, pilot, text: str) -> None:

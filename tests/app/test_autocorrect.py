@@ -1,8 +1,16 @@
-"""Autocorrect as you type: correction on space or punctuation, reverting it, toggling it, and
-the user's dictionary."""
+"""Autocorrect as you type: correction on space or punctuation, reverting it, toggling it, the
+user's dictionary; no correction lost to fast typing or a slow model; pasted text left alone."""
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+
+import pytest
+from textual import events
+
+import nextword
 from nextword.app import make_app
 from nextword.app.bars import SuggestionBar
 
@@ -96,3 +104,194 @@ async def test_a_word_added_to_the_dictionary_is_never_corrected(fresh_model, ti
     async with again.run_test() as pilot:
         await type_text(again, pilot, "teh ")
         assert again.editor.text == "teh "
+
+
+# -- fast typing, a slow model: no correction lost ---------------------------------------------
+PASSAGE = "We coud meet at the resturant on Fridy becuase I realy want to se you agian."
+TYPOS = ["coud", "resturant", "Fridy", "becuase", "realy", "se", "agian"]  # the tiny model fixes all
+WORD = re.compile(r"[\w']+")
+KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "'": "apostrophe"}
+
+
+def slowed(model, seconds: float = 0.2, gate: threading.Event | None = None):
+    """``model`` with its real ``correct`` made slow: each call sleeps ``seconds`` (and first
+    waits for ``gate``, if given) and then asks the real model."""
+    real = model.correct
+
+    def correct(word: str, context: str = "", k: int = 3):
+        if gate is not None:
+            gate.wait(30)
+        time.sleep(seconds)
+        return real(word, context, k)
+
+    model.correct = correct
+    return model
+
+
+async def burst(app, pilot, text: str) -> None:
+    """Type ``text`` as one burst, the way a terminal delivers a fast typist's keys (or tmux
+    send-keys of a whole line): every key is queued before the app handles the first.
+    (``pilot.press`` waits for the app to be idle after each key, ~0.1 s here: slower than a
+    fast typist.)"""
+    for ch in text:
+        app.post_message(events.Key(KEY_NAMES.get(ch, ch), ch))
+    await pilot.pause()
+
+
+def app_on(model_dir, data_directory, **slow):
+    """The editor on a model of its own (loaded from ``model_dir``), slowed by ``slow``."""
+    return make_app(None, model=slowed(nextword.load(model_dir), **slow),
+                    data_directory=data_directory, autosave_seconds=3600)
+
+
+def changed_words(before: str, after: str) -> list[tuple[str, str]]:
+    """(word in ``before``, word in ``after``) where they differ; the text between the words
+    must be identical."""
+    assert WORD.split(before) == WORD.split(after), (before, after)
+    return [(a, b) for a, b in zip(WORD.findall(before), WORD.findall(after), strict=True) if a != b]
+
+
+async def test_a_burst_of_typing_gets_every_correction_a_slow_typist_gets(tiny_model_dir, tmp_path,
+                                                                           settle):
+    slow_typist = app_on(tiny_model_dir, tmp_path / "slow")
+    async with slow_typist.run_test() as pilot:
+        for chunk in re.findall(r"\S+\s*", PASSAGE):  # one word at a time, waiting for its correction
+            await pilot.press(*chunk)
+            await settle(slow_typist, pilot)
+        expected = slow_typist.editor.text
+    assert [typed for typed, _ in changed_words(PASSAGE, expected)] == TYPOS
+
+    app = app_on(tiny_model_dir, tmp_path / "burst")
+    async with app.run_test() as pilot:
+        editor = app.editor
+        await burst(app, pilot, PASSAGE)
+        assert len(editor.autocorrect.pending) > 1  # typed: corrections still on their way
+        await settle(app, pilot)
+        assert editor.text == expected  # every correction landed, the rest is as typed
+        assert editor.cursor_location == (0, len(expected))
+        assert app.status.corrections == len(TYPOS)
+
+        # Ctrl+Z, pressed until nothing is left, reverts each correction on its own, latest first
+        applied = [(c.corrected, c.typed) for c in editor.autocorrect.applied]
+        reverted = []
+        for _ in range(100):
+            if not editor.history.undo_stack:
+                break
+            before = editor.text
+            await pilot.press("ctrl+z")
+            after = editor.text
+            if len(WORD.findall(before)) == len(WORD.findall(after)):  # not undone typing
+                reverted += changed_words(before, after)
+        assert reverted == applied[::-1] and len(reverted) == len(TYPOS)
+        assert {t.lower() for t in TYPOS} <= editor.autocorrect.kept_words
+        assert app.status.corrections == 0
+
+
+async def test_corrections_landing_after_a_burst_are_undone_one_by_one_latest_first(
+        tiny_model_dir, tmp_path, settle):
+    gate = threading.Event()
+    app = app_on(tiny_model_dir, tmp_path / "data", seconds=0.05, gate=gate)
+    async with app.run_test() as pilot:
+        editor = app.editor
+        await pilot.press(*PASSAGE)
+        assert editor.text == PASSAGE  # nothing corrected yet: the model is held
+        gate.set()
+        await settle(app, pilot)
+        assert [t for t, _ in changed_words(PASSAGE, editor.text)] == TYPOS
+        assert editor.cursor_location == (0, len(editor.text))  # the cursor stayed at the end
+        for typo in reversed(TYPOS):
+            before = editor.text
+            await pilot.press("ctrl+z")
+            assert [t for t, _ in changed_words(editor.text, before)] == [typo]
+        assert editor.text == PASSAGE
+        assert {t.lower() for t in TYPOS} <= editor.autocorrect.kept_words
+
+
+async def test_a_word_edited_before_its_correction_arrives_is_left_alone(tiny_model_dir, tmp_path,
+                                                                          settle):
+    gate = threading.Event()
+    app = app_on(tiny_model_dir, tmp_path / "data", seconds=0.05, gate=gate)
+    async with app.run_test() as pilot:
+        editor = app.editor
+        await pilot.press(*"I saw teh and coud ")
+        await pilot.press(*["left"] * 10, "h")  # the user makes "teh" "tehh" meanwhile
+        gate.set()
+        await settle(app, pilot)
+        assert editor.text == "I saw tehh and could "  # and the word after it is still fixed
+        assert editor.cursor_location == (0, 10)
+        assert app.status.corrections == 1
+
+
+async def test_backspace_after_typing_on_deletes_even_if_a_correction_just_landed(
+        tiny_model_dir, tmp_path, settle):
+    gate = threading.Event()
+    app = app_on(tiny_model_dir, tmp_path / "data", seconds=0, gate=gate)
+    async with app.run_test() as pilot:
+        await pilot.press(*"I saw teh ca")
+        gate.set()
+        await settle(app, pilot)
+        assert app.editor.text == "I saw the ca"
+        await pilot.press("backspace")  # not right after the correction: an ordinary Backspace
+        await settle(app, pilot)
+        assert app.editor.text == "I saw the c"
+
+
+async def test_corrections_arriving_out_of_order_each_find_their_word(tiny_model_dir, tmp_path,
+                                                                      settle):
+    gate = threading.Event()
+    app = app_on(tiny_model_dir, tmp_path / "data", seconds=0, gate=gate)
+    async with app.run_test() as pilot:
+        editor = app.editor
+        await pilot.press(*"teh coud se it")
+        first, second, third = list(editor.autocorrect.pending)
+        editor.autocorrect._apply(third.key, "see")  # as if the workers finished back to front
+        editor.autocorrect._apply(first.key, "the")
+        editor.autocorrect._apply(second.key, "could")
+        assert editor.text == "the could see it" and editor.cursor_location == (0, 16)
+        await pilot.pause()  # the suggestion workers those edits started and cancelled end
+        gate.set()
+        await settle(app, pilot)  # the held worker's answers find nothing left to do
+        assert editor.text == "the could see it" and app.status.corrections == 3
+
+
+# -- pasting -----------------------------------------------------------------------------------
+PASTED = "We coud meet at the resturant on Fridy becuase I realy want to se you agian. "
+
+
+async def paste(app, pilot, text: str, how: str) -> None:
+    """Paste ``text`` as a terminal does (a Paste event) or from the app's clipboard (Ctrl+V)."""
+    if how == "terminal":
+        app.post_message(events.Paste(text))
+    else:
+        app.copy_to_clipboard(text)
+        await pilot.press("ctrl+v")
+
+
+@pytest.mark.parametrize("how", ["terminal", "ctrl+v"])
+async def test_a_pasted_passage_with_typos_stays_as_pasted_and_is_learned(new_app, type_text,
+                                                                          settle, how):
+    app = new_app()
+    async with app.run_test() as pilot:
+        learned: list[str] = []
+        learner = app.editor.learner
+        learn_text = learner.learn_text
+        learner.learn_text = lambda text: (learned.append(text), learn_text(text))  # a spy
+        words_before = app.personal.learned_words
+        await type_text(app, pilot, "Note: ")
+        await paste(app, pilot, PASTED, how)
+        await settle(app, pilot)
+        assert app.editor.text == "Note: " + PASTED  # pasted once, nothing corrected
+        assert app.status.corrections == 0
+        assert learned == [PASTED] and app.personal.learned_words > words_before + 10
+        assert app.editor.candidates  # suggestions for the text after the paste
+        await type_text(app, pilot, "teh ")  # typing after it is corrected as usual
+        assert app.editor.text == "Note: " + PASTED + "the "
+
+
+async def test_a_pasted_separator_does_not_correct_the_word_before_it(new_app, type_text, settle):
+    app = new_app()
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "I saw teh")
+        await paste(app, pilot, " ", "terminal")
+        await settle(app, pilot)
+        assert app.editor.text == "I saw teh "

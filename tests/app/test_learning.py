@@ -105,30 +105,79 @@ async def test_forget_deletes_what_was_learned(new_app, type_text, settle, data_
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.click("#forget")
         await settle(app, pilot)
-        assert app.personal.learned_words == 0 and app.model.personal_weight == 0
+        assert app.personal.learned_words == 0 and app.model.personal.history().size == 0
     assert PersonalStore(data_dir).history() == []
     assert b"door" not in (data_dir / DB_NAME).read_bytes()
 
 
-async def test_fine_tune_trains_in_the_background_and_swaps_the_model(new_app, settle):
-    app = new_app(finetune_seconds=1.0)
+async def test_adapt_my_model_writes_a_private_model_used_at_the_next_start(new_app, settle, data_dir,
+                                                                          tiny_corpus):
+    from nextword.userdata import personal_model_dir
+
+    app = new_app()
     async with app.run_test() as pilot:
-        app.personal.learn_text("Open the door and close the door, then paint the door red.\n" * 20)
-        old = app.model.word_lm
+        app.personal.learn_text(next(tiny_corpus.iterdir()).read_text("utf-8")[:30_000])
         shown: list[str] = []
         set_activity = app.learning.show_activity
         app.learning.show_activity = lambda text: (shown.append(text), set_activity(text))  # a spy
         await pilot.press("f8")
+        for _ in range(600):  # adapting the tiny model takes a few seconds
+            await pilot.pause(0.1)
+            if not any(w.name == "adapt" for w in app.workers):
+                break
         await settle(app, pilot)
-        assert shown[0] == "fine-tune 0%" and shown[-1] == ""  # progress was shown meanwhile
-        assert app.model.word_lm is not old
-        assert app.model.suggest("Open the ", 3)  # the swapped model serves suggestions
+        assert any(line.startswith("adapting:") for line in shown) and shown[-1] == ""
+    mine = personal_model_dir(data_dir)
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in mine.iterdir())
+    assert not mine.with_name("model.work").exists() and not (data_dir / "model.corpus.txt").exists()
+    again = make_app(None, data_directory=data_dir)  # no model given: the user's adapted one
+    async with again.run_test():
+        assert Path(again.model.path) == mine and again.status.model_name == "yours (adapted)"
+        assert again.model.suggest("the ", 3)
 
 
-async def test_fine_tune_with_too_little_history_says_so(new_app, settle):
-    app = new_app(finetune_seconds=1.0)
+async def test_adapt_my_model_with_too_little_text_says_so(new_app, settle, data_dir):
+    from nextword.userdata import personal_model_dir
+
+    app = new_app()
     async with app.run_test() as pilot:
-        old = app.model.word_lm
         await pilot.press("f8")
         await settle(app, pilot)
-        assert app.model.word_lm is old and app.status.activity == ""
+        assert app.status.activity == "" and not personal_model_dir(data_dir).exists()
+
+
+async def test_a_new_word_typed_three_times_is_offered_and_never_corrected(new_app, type_text, settle):
+    app = new_app()
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "I met Siobhan today. Siobhan runs kubectl. Ask Siobhan about kubectl and kubectl ")
+        await settle(app, pilot)
+        assert "Siobhan" in [s.word for s in app.model.suggest("I met Sio")]
+        assert "kubectl" in [s.word for s in app.model.suggest("then run kube")]
+        app.editor.autocorrect_enabled = True
+        await type_text(app, pilot, "Siobhan ")
+        await type_text(app, pilot, "kubectl ")
+        await settle(app, pilot)
+        assert app.editor.text.endswith("kubectl and kubectl Siobhan kubectl ")
+        await type_text(app, pilot, "Sio")
+        await settle(app, pilot)
+        assert app.editor.suggestion == "bhan"  # the ghost completes the new word
+
+
+async def test_the_learned_words_screen_lists_new_words_first_and_forgets_one(new_app, type_text, settle):
+    from nextword.app.screens import LearnedScreen
+
+    app = new_app()
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "Siobhan and Aoife met. Siobhan and Aoife left. ")
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LearnedScreen)
+        table = app.screen.query_one("DataTable")
+        first = [str(table.get_row_at(i)[0]) for i in range(2)]
+        assert sorted(first) == ["Aoife", "Siobhan"]  # the new words come first
+        await pilot.press("delete")
+        await settle(app, pilot)
+        assert table.row_count == len(app.model.personal.vocab.learned())
+        assert first[0].lower() not in app.model.personal.vocab.counts
+        await pilot.press("escape")

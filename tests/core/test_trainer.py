@@ -91,7 +91,7 @@ def test_a_killed_two_process_training_resumes_to_completion(tiny_corpus, tmp_pa
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node=2",
            "--master-addr=127.0.0.1", f"--master-port={free_port()}",
-           "-m", "nextword", "train", str(tiny_corpus), "--out", str(out), "--epochs", "4",
+           "-m", "nextword", "train", str(tiny_corpus), "--out", str(out), "--base", "none", "--epochs", "4",
            "--vocab-size", "2000", "--dim", "32", "--hidden-size", "64", "--batch-size", "16",
            "--bptt", "20", "--char-minutes", "0.05", "--checkpoint-every", "1", "--no-progress"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True,

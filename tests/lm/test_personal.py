@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import stat
 
-import numpy as np
-import pytest
-
 from nextword.app.recovery import write_recovery
 from nextword.lm.personal import (
     DB_NAME,
     Personalizer,
-    PersonalNgram,
     PersonalStore,
-    finetune_word_lm,
     forget_stored,
-    install_word_lm,
 )
 from nextword.userdata import data_dir
 
@@ -28,15 +22,41 @@ def test_the_data_folder_follows_the_environment(tmp_path, monkeypatch):
     assert data_dir().name == "nextword"
 
 
-def test_the_personal_ngram_is_a_distribution_that_prefers_seen_continuations():
-    ngram = PersonalNgram(10, skip_ids=(0, 1))
-    assert ngram.probs([1, 2]) is None  # nothing learned yet
-    ngram.observe_sequence([1, 2, 3, 4, 2, 3, 5])
-    p = ngram.probs([1, 2])
-    assert p.shape == (10,) and np.isclose(p.sum(), 1.0)
-    assert p.argmax() == 3  # "2" was followed by "3" twice
-    assert p[0] == p[1] == 0  # unknown word and boundary are never predicted
-    assert np.isclose(ngram.probs([9, 9]).sum(), 1.0)  # unseen context: the unigram
+def test_learning_makes_a_new_word_a_candidate_in_the_case_the_user_writes_it(fresh_model):
+    text = "We deploy with kubectl and Siobhan reviews it. Ask Siobhan to run kubectl again.\n"
+    assert "siobhan" not in fresh_model.tokenizer.ids and "kubectl" not in fresh_model.tokenizer.ids
+    fresh_model.learn(text * 2)
+    assert "Siobhan" in [s.word for s in fresh_model.suggest("I met Sio")]
+    assert "kubectl" in [s.word for s in fresh_model.suggest("then run kub")]
+    assert "kubectl" in [s.word for s in fresh_model.suggest("We deploy with ", 3)]
+    assert fresh_model.autocorrect("Ask Siobhan to run kubectl") == "Ask Siobhan to run kubectl"
+
+
+def test_a_new_word_seen_once_is_remembered_but_not_offered(fresh_model):
+    fresh_model.learn("I met Siobhan.")
+    assert fresh_model.personal.vocab.is_new("siobhan")
+    assert "Siobhan" not in [s.word for s in fresh_model.suggest("I met Sio")]
+    fresh_model.learn("I met Siobhan again.")
+    assert "Siobhan" in [s.word for s in fresh_model.suggest("I met Sio")]
+    assert "siobhan" not in fresh_model.user_words  # offered, not yet trusted
+    fresh_model.learn("Siobhan!")
+    assert "siobhan" in fresh_model.user_words  # three times: never corrected
+
+
+def test_forgetting_one_word_removes_it_and_nothing_else(fresh_model):
+    fresh_model.learn("Siobhan met Aoife. Siobhan and Aoife met again.")
+    fresh_model.forget("siobhan")
+    assert "Siobhan" not in [s.word for s in fresh_model.suggest("I met Sio")]
+    assert "Aoife" in [s.word for s in fresh_model.suggest("I met Ao")]
+    learned = {w for w, _, _ in fresh_model.personal.vocab.learned()}
+    assert "Siobhan" not in learned and "Aoife" in learned
+
+
+def test_learn_in_memory_writes_nothing(fresh_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEXTWORD_DATA_DIR", str(tmp_path / "data"))
+    fresh_model.learn("Siobhan runs kubectl. " * 3)
+    fresh_model.forget()
+    assert not (tmp_path / "data").exists()
 
 
 def test_nothing_is_written_until_something_is_learned(tmp_path, fresh_model):
@@ -50,7 +70,7 @@ def test_learned_words_persist_in_a_private_file(tmp_path, fresh_model, tiny_mod
     store = PersonalStore(tmp_path / "data")
     personal = Personalizer(fresh_model, store)
     personal.learn("Open the", "door")
-    assert personal.learned_words == 1 and fresh_model.personal_weight > 0
+    assert personal.learned_words == 1
     personal.flush()
     assert stat.S_IMODE((tmp_path / "data" / DB_NAME).stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
@@ -65,8 +85,7 @@ def test_unlearn_takes_back_a_learned_word(tmp_path, fresh_model):
     personal.unlearn("I saw", "the")
     personal.learn("I saw", "teh")
     personal.flush()
-    # "teh" is outside the vocabulary: kept in the history, not counted by the n-gram
-    assert personal.learned_words == 0 and personal.ngram.following == {}
+    assert personal.learned_words == 1 and personal.personal.vocab.counts["the"] == 0
     assert PersonalStore(tmp_path / "data").history() == ["teh"]
 
 
@@ -109,7 +128,7 @@ def test_forget_removes_the_history_from_memory_and_disk(tmp_path, fresh_model):
     personal.learn_text("Open the door. Close the door.")
     personal.flush()
     personal.forget()
-    assert personal.learned_words == 0 and fresh_model.personal_weight == 0
+    assert personal.learned_words == 0 and fresh_model.personal.history().size == 0
     assert store.history() == []
     assert b"door" not in (tmp_path / "data" / DB_NAME).read_bytes()
 
@@ -129,41 +148,10 @@ def test_forget_stored_empties_the_history_or_deletes_everything(tmp_path, fresh
     assert not any(p.is_file() for p in (tmp_path / "data").rglob("*"))
 
 
-def test_fine_tune_returns_a_trained_copy_and_reports_progress(fresh_model, tmp_path):
-    personal = Personalizer(fresh_model, PersonalStore(tmp_path / "data"))
-    personal.learn_text("Open the door and close the door, then paint the door red.\n" * 30)
-    seen = []
-    old = fresh_model.word_lm
-    before = {k: v.clone() for k, v in old.state_dict().items()}
-    lm = finetune_word_lm(fresh_model, personal.history_ids(), seconds=2.0,
-                          on_progress=lambda f, loss: seen.append(f))
-    assert lm is not old and seen and 0 < seen[-1] <= 1
-    assert all(torch_equal(before[k], v) for k, v in old.state_dict().items())  # original untouched
-    door = fresh_model.tokenizer.ids["door"]
-    p_before = fresh_model.next_word_probs("Paint the ")[door]
-    install_word_lm(fresh_model, lm)
-    assert fresh_model.word_lm is lm
-    assert fresh_model.next_word_probs("Paint the ")[door] > p_before
-
-
-def test_fine_tune_needs_some_history(fresh_model):
-    with pytest.raises(ValueError, match="too little"):
-        finetune_word_lm(fresh_model, np.array([1, 2, 3]), seconds=1.0)
-
-
-def torch_equal(a, b) -> bool:
-    import torch
-
-    return bool(torch.equal(a, b))
-
-
-def test_confidence_grows_with_how_often_the_context_was_seen():
-    from nextword.lm.personal import PersonalNgram
-
-    ngram = PersonalNgram(10)
-    unseen = ngram.confidence([1, 2])
-    ngram.observe_sequence([1, 2, 3])
-    once = ngram.confidence([1, 2])
-    ngram.observe_sequence([1, 2, 3, 1, 2, 3, 1, 2, 3])
-    assert unseen < once < ngram.confidence([1, 2]) <= 1.0
-    assert ngram.confidence([7, 8]) == unseen  # a context never followed by anything
+def test_a_capital_at_a_sentence_start_is_not_taken_for_the_users_spelling(fresh_model):
+    for _ in range(3):
+        fresh_model.learner.learn("We met. ", "Then")
+    assert fresh_model.personal.vocab.spelling("then") is None
+    fresh_model.learner.learn("We met and ", "Then")
+    fresh_model.learner.learn("We met and ", "Then")
+    assert fresh_model.personal.vocab.spelling("then") == "Then"  # twice mid-sentence: the user's way

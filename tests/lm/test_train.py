@@ -1,10 +1,6 @@
 import json
 import math
 import os
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
@@ -12,8 +8,8 @@ import torch
 
 import nextword
 from nextword.errors import InputError
-from nextword.files import recover_directory
 from tests.conftest import TINY_OPTIONS
+from tests.helpers.killed_run import kill_and_resume
 
 
 def test_training_lowers_the_validation_loss(tiny_model_dir):
@@ -57,22 +53,7 @@ def test_killed_training_resumes_and_finishes(tiny_corpus, tmp_path):
     opts = dict(TINY_OPTIONS, epochs=4, checkpoint_every=1.0)
     code = (f"import nextword; nextword.train({str(tiny_corpus)!r}, {str(out)!r}, "
             f"resume=True, **{opts!r})")
-    env = dict(os.environ, PYTHONPATH=os.getcwd())
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
-    state = out.parent / "model.work" / "word-state" / "trainer.json"
-    deadline = time.time() + 120
-    while time.time() < deadline and not state.exists():
-        time.sleep(0.2)
-    assert state.exists(), "no checkpoint was written"
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert not (out / "config.json").exists()
-    recover_directory(state.parent)  # as resuming does, if the kill struck mid-rename
-    progress = json.loads(state.read_text())["global_step"]
-    assert progress > 0
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
-    cfg = json.loads((out / "config.json").read_text())
+    _, cfg = kill_and_resume(code, out)
     assert cfg["metrics"]["word_history"][0]["epoch"] == 1
     assert nextword.load(out).suggest("the ", 3)
 

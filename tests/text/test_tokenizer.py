@@ -44,3 +44,15 @@ def test_save_and_load_round_trip(tmp_path):
     again = WordTokenizer.load(tmp_path)
     assert again.words == tok.words and again.case == tok.case and again.chars == tok.chars
     assert again.encode(PARAS[1]) == tok.encode(PARAS[1])
+
+
+def test_an_extended_vocabulary_keeps_every_id_and_adds_words_after_them(tmp_path):
+    tok = WordTokenizer.build(["the cat sat on the mat", "a dog ran to the cat"], vocab_size=100, min_frequency=1)
+    grown = tok.extended(["kubectl", "siobhan", "cat"], {"siobhan": "Siobhan", "cat": "CAT"})
+    assert grown.words[: tok.vocab_size] == tok.words and grown.vocab_size == tok.vocab_size + 2
+    assert grown.encode("the cat ran kubectl") == [tok.ids["the"], tok.ids["cat"], tok.ids["ran"], tok.vocab_size]
+    assert grown.display("siobhan") == "Siobhan" and grown.display("cat") == "CAT"
+    assert grown.vocab_tokens("Siobhan’s kubectl!") == ["siobhan's", "kubectl", "!"]
+    grown.save(tmp_path)
+    again = WordTokenizer.load(tmp_path)
+    assert again.words == grown.words and again.case == grown.case

@@ -1,25 +1,25 @@
-"""Learning from the user: a personal n-gram mixed into suggestions, a dictionary, blocked words.
+"""Learning from the user: new words, their n-grams and their style, mixed into suggestions.
 
-Everything lives in one SQLite file, ``personal.sqlite3`` in the user data folder
-(``platformdirs.user_data_dir("nextword")``, or ``$NEXTWORD_DATA_DIR``), created with mode 0600
-in a 0700 folder. It holds
+* ``vocab.PersonalVocab``: the model's words plus the user's new words (ids after the model's),
+  with counts and the user's spellings;
+* ``model.PersonalModel``: a Kneser-Ney 4-gram of everything learned over that vocabulary,
+  interpolated with the typing model by weights fitted on the user's own text;
+* ``learner.Personalizer``: learning passages and typed words, forgetting, the dictionary and
+  blocked words, incognito; writes to the store when there is one;
+* ``store.PersonalStore``: one SQLite file, ``personal.sqlite3`` in the personal folder
+  (``nextword.load(personal=...)``; the editor and CLI use the user data folder,
+  ``platformdirs.user_data_dir("nextword")`` or ``$NEXTWORD_DATA_DIR``), mode 0600 in a 0700
+  folder: the learned text, the fitted weights, the dictionary and blocked words.
 
-* ``history``: the words the user typed, one row per flush (the source of the personal n-gram and
-  of the LSTM fine-tune);
-* ``words``: the user's dictionary (never corrected) and blocked words (never suggested).
-
-``Personalizer`` ties a store to a ``TypingModel``: a finished word updates the in-memory n-gram at
-once (so the very next suggestion can use it) and is written to disk on ``flush``. The n-gram
-plugs into the model's hook, ``model.personal.probs(context_ids)``, which ``TypingModel.mix``
-interpolates as ``(1 - w) * p + w * personal``; ``w`` grows with the amount learned.
-In incognito mode nothing is learned and nothing is written.
+Adapting a whole model to the user's text (new vocabulary rows, fine-tuned LSTMs) is
+``nextword.lm.adapt``; the editor's "adapt my model" runs it on what was learned here.
 """
 
-from nextword.lm.personal.finetune import FineTuneCancelled, finetune_word_lm, install_word_lm
-from nextword.lm.personal.learner import HALF_WEIGHT_AT, MAX_WEIGHT, Personalizer
-from nextword.lm.personal.ngram import PersonalNgram
-from nextword.lm.personal.store import DB_NAME, MAX_HISTORY_CHARS, PersonalStore, forget_stored
 
-__all__ = ["DB_NAME", "HALF_WEIGHT_AT", "MAX_HISTORY_CHARS", "MAX_WEIGHT", "FineTuneCancelled",
-           "PersonalNgram", "PersonalStore", "Personalizer", "finetune_word_lm", "forget_stored",
-           "install_word_lm"]
+from nextword.lm.personal.learner import Personalizer, model_probs
+from nextword.lm.personal.model import OFFER_AT, TRUST_AT, PersonalModel
+from nextword.lm.personal.store import DB_NAME, MAX_HISTORY_CHARS, PersonalStore, forget_stored
+from nextword.lm.personal.vocab import PersonalVocab
+
+__all__ = ["DB_NAME", "MAX_HISTORY_CHARS", "OFFER_AT", "TRUST_AT", "PersonalModel", "PersonalStore",
+           "PersonalVocab", "Personalizer", "forget_stored", "model_probs"]

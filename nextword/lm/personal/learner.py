@@ -1,125 +1,162 @@
-"""``Personalizer``: what the editor uses to learn from the user as they type."""
+"""``Personalizer``: the user's side of a typing model. It learns passages (``model.learn``,
+``nextword learn``) and words as they are typed (the editor), forgets, keeps the dictionary and
+blocked words, and writes all of it to the personal store when the model has one."""
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nextword.lm.personal.ngram import PersonalNgram
+from nextword.lm.mixture import component_probs
+from nextword.lm.personal.model import PersonalModel
 from nextword.lm.personal.store import PersonalStore
 
-MAX_WEIGHT = 0.3      # the personal model's weight once plenty has been learned
-HALF_WEIGHT_AT = 50   # ... and it reaches half of that after this many learned words
+if TYPE_CHECKING:
+    from nextword.lm.typing_model import TypingModel
+
+
+def model_probs(model: TypingModel, ids: np.ndarray) -> np.ndarray:
+    """P(ids[t+1] | ids[..t]) under the typing model's own mixture (no personal model), for a
+    stretch of its vocabulary ids: what the personal weights are fitted against."""
+    lm = model.word_lm if model.weights["lstm"] else None
+    ngrams = {name: getattr(model, name) for name in ("ngram", "user_ngram")
+              if getattr(model, name, None) is not None and model.weights.get(name)}
+    parts = component_probs(lm, ngrams, ids, model.tokenizer.vocab_size, rows=8)
+    return sum((model.weights[k] * v for k, v in parts.items() if k in model.weights), np.zeros(len(ids) - 1))
 
 
 class Personalizer:
-    """What the editor uses: learn finished words, the dictionary, blocked words, incognito."""
+    """Learning from one user for one typing model, in memory or also in a ``PersonalStore``.
 
-    def __init__(self, model, store: PersonalStore | None = None, incognito: bool = False):
+    Creating one with a store reads what the store holds into the model and makes it the
+    model's learner (``model.learn`` then writes there too). In incognito mode nothing is
+    learned and nothing is written.
+    """
+
+    def __init__(self, model: TypingModel, store: PersonalStore | None = None, incognito: bool = False):
         self.model = model
-        self.store = store if store is not None else PersonalStore()
+        self.personal: PersonalModel = model.personal
+        self.store = store
         self.incognito = incognito
-        tok = model.tokenizer
-        self.ngram = PersonalNgram(tok.vocab_size, (tok.unk_id, tok.bos_id))
+        self.dictionary: set[str] = set()
         self._pending: list[str] = []
         self._pending_lock = threading.Lock()
-        for text in self.store.history():
-            self.ngram.observe_sequence(self._ids(text))
-        model.user_words |= self.store.words("dictionary")
-        for word in self.store.words("blocked"):
-            model.block(word)
-        model.personal = self.ngram
-        self._update_weight()
-
-    def _ids(self, text: str) -> list[int]:
-        return [self.model.tokenizer.bos_id, *self.model.tokenizer.encode(text)]
-
-    def _update_weight(self) -> None:
-        n = self.ngram.words
-        # changing the weight also invalidates the model's cached distribution
-        self.model.personal_weight = MAX_WEIGHT * n / (n + HALF_WEIGHT_AT)
+        if store is not None:
+            for text in store.history():
+                self.personal.learn_text(text)
+            saved = store.setting("weights")
+            if isinstance(saved, dict) and len(saved.get("weights", ())) == len(self.personal.weights):
+                self.personal.weights = np.asarray(saved["weights"], dtype=np.float64)
+                self.personal.fitted_at = int(saved.get("fitted_at", 0))
+            self.dictionary = store.words("dictionary")
+            for word in store.words("blocked"):
+                model.block(word)
+        model.learner = self
+        self._sync_trusted()
 
     @property
     def learned_words(self) -> int:
-        return self.ngram.words
+        return self.personal.words
 
-    def _context_ids(self, context: str) -> list[int]:
-        tok = self.model.tokenizer
-        if not context.strip() or context.rstrip(" \t").endswith("\n"):
-            return [tok.bos_id]
-        return tok.encode(context[-80:])
+    def _sync_trusted(self) -> None:
+        """The words autocorrect leaves alone: the dictionary and the trusted new words (the
+        same set object, changed in place, so the corrector's caches notice)."""
+        words = self.model.user_words
+        words.intersection_update(self.dictionary | self.personal.trusted())
+        words.update(self.dictionary | self.personal.trusted())
+
+    # -- learning ---------------------------------------------------------------------------------
+    def learn_text(self, text: str) -> list[str]:
+        """Learn a passage the user wrote (as if typed); returns the new words it brought."""
+        if self.incognito or not text.strip():
+            return []
+        new = self.personal.learn_text(text)
+        with self._pending_lock:
+            self._pending.append(text.strip() + "\n")
+        self._sync_trusted()
+        return new
 
     def learn(self, context: str, word: str) -> None:
-        """The user finished ``word`` after the text ``context``: count it now, store it on the
-        next flush. Does nothing in incognito mode."""
+        """The user finished ``word`` after the text ``context``: learned at once (the very
+        next suggestion knows it), stored on the next flush."""
         if self.incognito or not word.strip():
             return
-        self.ngram.observe(self._context_ids(context), self.model.tokenizer.token_id(word))
+        self.personal.learn_word(self.model.personal_context(context), word)
         with self._pending_lock:
             if context.rstrip(" \t").endswith("\n") and self._pending:
                 self._pending.append("\n")
             self._pending.append(word)
-        self._update_weight()
+        self._sync_trusted()
 
     def unlearn(self, context: str, word: str) -> None:
-        """Take back one ``learn(context, word)`` that was not flushed yet (in memory it is
-        always taken back)."""
+        """Take back one ``learn(context, word)`` (in memory; from what is not stored yet)."""
         if self.incognito or not word.strip():
             return
-        self.ngram.unobserve(self._context_ids(context), self.model.tokenizer.token_id(word))
+        self.personal.unlearn_word(word)
         with self._pending_lock:
             for i in range(len(self._pending) - 1, -1, -1):
                 if self._pending[i] == word:
                     del self._pending[i]
                     break
-        self._update_weight()
+        self._sync_trusted()
 
-    def learn_text(self, text: str) -> None:
-        """Learn a whole passage at once (as if typed)."""
-        if self.incognito:
+    def fit(self) -> None:
+        """Fit the personal weights when enough was learned since the last fit (and store them)."""
+        if self.incognito or not self.personal.needs_fit():
             return
-        for line in text.splitlines():
-            if line.strip():
-                self.ngram.observe_sequence(self._ids(line))
-                with self._pending_lock:
-                    self._pending.append(line.strip() + "\n")
-        self._update_weight()
+        self.personal.fit(lambda ids: model_probs(self.model, ids))
+        if self.store is not None:
+            self.store.set_setting("weights", {"weights": self.personal.weights.tolist(),
+                                               "fitted_at": self.personal.fitted_at})
 
     def flush(self) -> None:
-        """Write what was learned since the last flush (nothing in incognito mode)."""
+        """Write what was learned since the last flush, and refit the weights if it is time
+        (nothing in incognito mode)."""
+        self._write_pending()
+        self.fit()
+
+    def _write_pending(self) -> None:
         with self._pending_lock:
             pending, self._pending = self._pending, []
-        if pending and not self.incognito:
-            self.store.append_history(" ".join(pending).replace(" \n ", "\n").strip())
+        if pending and self.store is not None and not self.incognito:
+            self.store.append_history(" ".join(pending).replace(" \n ", "\n").replace("\n ", "\n").strip())
 
+    # -- the user's words -------------------------------------------------------------------------
     def add_to_dictionary(self, word: str) -> None:
         word = word.lower()
-        self.model.user_words.add(word)
-        if not self.incognito:
+        self.dictionary.add(word)
+        self._sync_trusted()
+        if not self.incognito and self.store is not None:
             self.store.add_word(word, "dictionary")
 
     def block(self, word: str) -> None:
         word = word.lower()
         self.model.block(word)
-        if not self.incognito:
+        if not self.incognito and self.store is not None:
             self.store.add_word(word, "blocked")
 
-    def forget(self) -> None:
-        """Forget the learned history, in memory and on disk (dictionary and blocked words stay)."""
-        with self._pending_lock:
-            self._pending = []
-        self.ngram.clear()
-        self._update_weight()
-        self.store.forget_history()
+    def forget(self, word: str | None = None) -> bool:
+        """Forget one word (everywhere it was learned, in memory and on disk) or, with None,
+        everything learned (the dictionary and blocked words stay). False when ``word`` was
+        never learned."""
+        if word is None:
+            with self._pending_lock:
+                self._pending = []
+        else:  # the store scrubs the word from everything written, pending text included
+            self._write_pending()
+        found = self.personal.forget(word)
+        self._sync_trusted()
+        if self.store is not None:
+            if word is None:
+                self.store.forget_history()
+            else:
+                found = self.store.forget_word(word) or found
+        return found
 
-    def history_ids(self) -> np.ndarray:
-        """The learned text (stored and pending) as one token-id stream."""
-        with self._pending_lock:
-            pending = " ".join(self._pending)
-        ids: list[int] = []
-        for text in [*self.store.history(), pending]:
-            for line in text.splitlines():
-                if line.strip():
-                    ids += self._ids(line)
-        return np.array(ids, dtype=np.int64)
+    def close(self) -> None:
+        """Write what is pending and close the store."""
+        self.flush()
+        if self.store is not None:
+            self.store.close()

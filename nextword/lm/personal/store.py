@@ -3,21 +3,25 @@ dictionary and blocked words; and deleting it (``nextword forget``)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
-from nextword.userdata import data_dir, private_dir
+from nextword.userdata import PERSONAL_MODEL, data_dir, personal_model_dir, private_dir
 
 DB_NAME = "personal.sqlite3"
-MAX_HISTORY_CHARS = 2_000_000  # the newest history read back at start (bounds start-up time)
+MAX_HISTORY_CHARS = 4_000_000  # the newest history read back at start (bounds start-up time)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (id INTEGER PRIMARY KEY, at REAL NOT NULL, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS words (
     word TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('dictionary', 'blocked')),
     PRIMARY KEY (word, kind));
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -37,6 +41,8 @@ class PersonalStore:
             os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
             os.chmod(self.path, 0o600)
             self._conn = sqlite3.connect(self.path, check_same_thread=False)
+            # deleted text is overwritten, not left in free pages (forgetting means forgetting)
+            self._conn.execute("PRAGMA secure_delete = ON")
             self._conn.executescript(_SCHEMA)
         return self._conn
 
@@ -80,9 +86,41 @@ class PersonalStore:
     def add_word(self, word: str, kind: str) -> None:
         self._write("INSERT OR IGNORE INTO words (word, kind) VALUES (?, ?)", (word, kind))
 
+    def setting(self, key: str) -> object:
+        """A stored setting (JSON), or None."""
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        try:
+            return json.loads(rows[0][0]) if rows else None
+        except ValueError:
+            return None
+
+    def set_setting(self, key: str, value: object) -> None:
+        self._write("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def forget_word(self, word: str) -> bool:
+        """Delete every occurrence of ``word`` (any case) from the stored history and the
+        dictionary. False when it was not stored."""
+        if self._conn is None and not self.path.exists():
+            return False
+        pattern = re.compile(rf"(?<![\w']){re.escape(word)}(?![\w'])", re.IGNORECASE)
+        found = False
+        with self._lock:
+            conn = self._connect()
+            with conn:
+                for row, text in conn.execute("SELECT id, text FROM history").fetchall():
+                    cleaned, n = pattern.subn("", text)
+                    if n:
+                        found = True
+                        conn.execute("UPDATE history SET text = ? WHERE id = ?", (re.sub(r"[ \t]{2,}", " ", cleaned), row))
+                found = conn.execute("DELETE FROM words WHERE word = ? AND kind = 'dictionary'",
+                                     (word.lower(),)).rowcount > 0 or found
+            conn.execute("VACUUM")
+        return found
+
     def forget_history(self) -> None:
         if self._conn is not None or self.path.exists():
             self._write("DELETE FROM history")
+            self._write("DELETE FROM settings")
             with self._lock:
                 self._connect().execute("VACUUM")  # really drop the text from the file
 
@@ -94,18 +132,23 @@ class PersonalStore:
 
 
 def forget_stored(directory: Path | None = None, everything: bool = False) -> list[Path]:
-    """Delete what nextword stored about the user (for ``nextword forget``): the typing
-    history, or with ``everything`` the whole store (dictionary and blocked words too) and the
-    crash-recovery files. Returns the files deleted or emptied."""
+    """Delete what nextword stored about the user (for ``nextword forget``): the learned text
+    and the adapted model made from it, or with ``everything`` the whole store (dictionary and
+    blocked words too) and the crash-recovery files as well. Returns what was deleted or
+    emptied."""
     directory = directory if directory is not None else data_dir()
     store = PersonalStore(directory)
+    # the adapted model (and its work files) hold the user's words and phrases too
+    models = [p for p in (personal_model_dir(directory), directory / f"{PERSONAL_MODEL}.work") if p.exists()]
+    for path in models:
+        shutil.rmtree(path)
     if not everything:
         if not store.path.exists():
-            return []
+            return models
         store.forget_history()
         store.close()
-        return [store.path]
-    gone = [p for p in (store.path, store.path.with_name(DB_NAME + "-journal")) if p.exists()]
+        return [store.path, *models]
+    gone = models + [p for p in (store.path, store.path.with_name(DB_NAME + "-journal")) if p.exists()]
     gone += sorted((directory / "recovery").glob("*.json"))
     for path in gone:
         path.unlink()
