@@ -3,7 +3,8 @@
 # Tab, autocorrect, Backspace revert, save, quit; then SIGKILL it while typing and check that
 # reopening offers the text typed up to 5 s before the kill; then type a line with typos one word
 # at a time and as one burst (the whole line at once) and check both save the same corrections.
-# Checks the files on disk.
+# Then a learned sign-off shows as one phrase ghost, Tab inserts it, and Ctrl+G (phrases off)
+# is remembered by the next session. Checks the files on disk.
 # Uses the bundled model if there is one, else trains a tiny one (~30 s). Exit 0 = all passed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -170,4 +171,33 @@ settle
 quit_saved burst.txt
 [ "$(cat "$DOC")" = "$SLOW" ] || fail "the burst saved '$(cat "$DOC")', slow typing '$SLOW'"
 ok "typed as one burst: the same $N corrections saved"
+
+# -- 4. phrase completion: a learned sign-off is one ghost, Tab takes it; the toggle sticks ----
+DOC="$T/phrase.txt"
+PDATA="$T/data-phrase"
+SIGN_OFF="Let me know if you have any questions"
+for _ in $(seq 150); do echo "Thanks for the update on the release. $SIGN_OFF."; done > "$T/letters.txt"
+NEXTWORD_DATA_DIR="$PDATA" "$NEXTWORD" learn "$T/letters.txt" --model "$MODEL" >/dev/null
+launch "NEXTWORD_DATA_DIR='$PDATA' exec"
+wait_for "suggest phrases" 5
+tmux send-keys -t "$S" C-r  # autocorrect off: the words are checked verbatim
+wait_for "autocorrect off" 5
+tmux send-keys -t "$S" -l "Let me know"
+eventually 20 line_has "$SIGN_OFF" || fail "no phrase ghost after 'Let me know'"
+ok "phrase ghost after 'Let me know': '$(first_line)'"
+tmux send-keys -t "$S" Tab
+eventually 10 line_has "$SIGN_OFF" || fail "Tab did not accept the phrase"
+settle 1
+tmux send-keys -t "$S" C-g
+wait_for "suggest words" 5
+quit_saved phrase.txt
+case "$(cat "$DOC")" in "$SIGN_OFF"*) ;; *) fail "the saved file is '$(cat "$DOC")', expected '$SIGN_OFF...'" ;; esac
+ok "Tab inserted the whole phrase; saved '$(cat "$DOC")'"
+[ "$(stat -c %a "$PDATA/settings.json")" = 600 ] || fail "settings.json is not mode 600"
+grep -q '"phrases": false' "$PDATA/settings.json" || fail "Ctrl+G (phrases off) was not saved"
+launch "NEXTWORD_DATA_DIR='$PDATA' exec"
+wait_for "suggest words" 10
+tmux send-keys -t "$S" C-q
+for _ in $(seq 50); do tmux has-session -t "$S" 2>/dev/null || break; sleep 0.2; done
+ok "Ctrl+G turned phrases off, and the next session remembered it"
 echo "tmux_smoke: all passed"

@@ -1,10 +1,12 @@
-"""Arbitrary Unicode never breaks the tokenizer, suggest(), correct() or autocorrect().
+"""Arbitrary Unicode never breaks the tokenizer, suggest(), complete_phrase(), correct() or
+autocorrect().
 
 Examples per property come from the hypothesis profile in conftest.py (1,000 in CI)."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nextword.text.tokenizer import is_word
 from nextword.text.words import split_words
 
 texts = st.one_of(
@@ -28,6 +30,13 @@ def test_suggest_never_raises_and_returns_at_most_k(tiny_model, text, k):
     out = tiny_model.suggest(text, k)
     assert len(out) <= max(0, k)
     assert all(s.word and s.score <= 0 for s in out)
+
+
+@given(text=texts, max_words=st.integers(min_value=-2, max_value=9))
+def test_complete_phrase_never_raises_and_returns_at_most_max_words(tiny_model, text, max_words):
+    phrase = tiny_model.complete_phrase(text, max_words)
+    assert isinstance(phrase, str) and "\n" not in phrase
+    assert sum(map(is_word, split_words(phrase))) <= max(0, max_words)
 
 
 @given(word=texts, context=texts, k=st.integers(min_value=-1, max_value=6))

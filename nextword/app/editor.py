@@ -183,6 +183,7 @@ class NextwordApp(App[int]):
         """Phrase completion on or off: several words of ghost text when confident (remembered)."""
         editor = self.editor
         editor.phrases_enabled = not editor.phrases_enabled
+        editor.request_suggestion()  # the ghost at the cursor follows at once
         self.status.phrases = editor.phrases_enabled
         try:
             self.settings.set("phrases", editor.phrases_enabled, store=not self.incognito)

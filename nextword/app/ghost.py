@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from textual.widgets.text_area import Location
+from textual.widgets.text_area import Edit, Location
 
 from nextword.text.words import partial_word, space_before_next_word
 
@@ -76,10 +76,15 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
     return completion_ghost(partial, [top[0].word])
 
 
-def ghost_text(model, text: str, next_char: str = "", phrases: bool = False) -> tuple[str, bool]:
+def ghost_text(model, text: str, next_char: str = "", phrases: bool = False, kept: str = ""
+               ) -> tuple[str, bool]:
     """The ghost text for the text before the cursor, and whether it is a phrase: with
     ``phrases``, at the end of a line, the confident phrase when there is one; else
-    ``quick_ghost``'s word."""
+    ``quick_ghost``'s word. ``kept``, the rest of a phrase the user is typing through, stays
+    (unless the phrase found now starts with it and goes further)."""
+    if kept and phrases:
+        fresh = "" if next_char else model.complete_phrase(text)
+        return (fresh if fresh.startswith(kept) else kept), True
     if phrases and not next_char:
         phrase = model.complete_phrase(text)
         if phrase:
@@ -87,9 +92,11 @@ def ghost_text(model, text: str, next_char: str = "", phrases: bool = False) -> 
     return quick_ghost(model, text, next_char), False
 
 
-def rest_of_phrase(phrase: str, typed: str) -> str:
-    """What stays of a phrase ghost when ``typed`` is inserted at the cursor: the rest when the
-    phrase starts with it (the user is typing through it), else "" (the phrase is gone)."""
-    if phrase and typed and phrase.startswith(typed) and phrase[len(typed):].strip():
+def rest_of_phrase(phrase: str, edit: Edit, cursor: Location) -> str:
+    """What stays of a phrase ghost after ``edit``: the rest when the edit inserts the start of
+    the phrase at the cursor (the user is typing through it), else "" (any other edit clears it)."""
+    typed = edit.text
+    at_cursor = edit.from_location == edit.to_location == cursor
+    if at_cursor and phrase and typed and phrase.startswith(typed) and phrase[len(typed):].strip():
         return phrase[len(typed):]
     return ""

@@ -34,11 +34,9 @@ from nextword.text.words import partial_word
 
 
 class SuggestTextArea(TextArea):
-    """A text area that shows the model's best suggestion as dim ghost text after the cursor
-    and autocorrects each finished word.
+    """A text area that shows the model's best suggestion (a word, or a confident phrase) as dim
+    ghost text after the cursor and autocorrects each finished word.
 
-    The ghost is a confident phrase of several words when there is one and phrases are on
-    (typing through it keeps the rest; any other edit or a cursor move clears it).
     Keys: Tab/Right accept the ghost, Ctrl+Right accepts its first word, Esc dismisses it,
     Alt+1..3 pick from the suggestion bar, Backspace right after an autocorrection reverts it.
     Pasted text is not autocorrected (a paste is not typing) but is learned.
@@ -125,8 +123,7 @@ class SuggestTextArea(TextArea):
     # -- edits ---------------------------------------------------------------------------------
     def edit(self, edit: Edit) -> EditResult:
         self._in_edit = True
-        at_cursor = edit.from_location == edit.to_location == self.cursor_location
-        self._phrase = rest_of_phrase(self._phrase, edit.text) if at_cursor else ""
+        self._phrase = rest_of_phrase(self._phrase, edit, self.cursor_location)
         try:
             return self.autocorrect.edit(edit, super().edit)
         finally:
@@ -172,8 +169,7 @@ class SuggestTextArea(TextArea):
         worker = get_current_worker()
         if worker.is_cancelled:
             return  # a newer keystroke superseded this one before it started
-        ghost, phrase = ((request.kept, True) if request.kept else
-                         ghost_text(self.model, request.text, request.next_char, request.phrases))
+        ghost, phrase = ghost_text(self.model, request.text, request.next_char, request.phrases, request.kept)
         if worker.is_cancelled:
             return
         self.app.call_from_thread(self._show_ghost, request, ghost, phrase)
@@ -210,11 +206,6 @@ class SuggestTextArea(TextArea):
             # no ghost from the best word (a correction, say): a later candidate may continue it
             self.suggestion = completion_ghost(partial, words)
         self.post_message(self.Suggested(list(words), self.suggestion, None))
-
-    def _watch_phrases_enabled(self) -> None:
-        if self.is_mounted and self.suggestions_enabled:
-            self._phrase = ""
-            self.request_suggestion()
 
     def _watch_suggestions_enabled(self, enabled: bool) -> None:
         if not enabled:

@@ -1,5 +1,6 @@
 """``nextword eval FILE...``: perplexity, top-k accuracy and keystroke savings on held-out text,
-or autocorrect accuracy on misspelling files (``typo<TAB>intended`` / ``clean<TAB>noisy``)."""
+or autocorrect accuracy on misspelling files (``typo<TAB>intended`` / ``clean<TAB>noisy``);
+``--phrases``: phrase completion (trigger rate, ExactMatch@N, keystroke savings with phrases)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from nextword.cli.common import add_model_option, load_model
 from nextword.correct.evaluate import correction_table, evaluate_typo_files, is_typo_file
-from nextword.lm.evaluate import evaluate_files, ngram_baseline
+from nextword.lm.evaluate import evaluate_files, evaluate_phrase_files, ngram_baseline
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -21,6 +22,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true",
                    help="also score the Kneser-Ney 4-gram trained on the same text")
     p.add_argument("--max-words", type=int, default=None)
+    p.add_argument("--phrases", action="store_true",
+                   help="phrase completion: a typist who accepts a shown phrase when it is exactly "
+                        "what comes next (trigger rate, ExactMatch@2..5, keystroke savings)")
+    p.add_argument("--phrase-words", type=int, default=6, metavar="N",
+                   help="--phrases: at most N words per phrase (default 6)")
     p.add_argument("--json", action="store_true")
     add_model_option(p)
     return p
@@ -28,6 +34,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     model = load_model(args)
+    if args.phrases:
+        return run_phrases(model, args)
     typo = [f for f in args.files if is_typo_file(f)]
     files = [f for f in args.files if f not in typo]
     if typo:
@@ -52,5 +60,27 @@ def run(args: argparse.Namespace) -> int:
     for name, r in rows:
         table.add_row(name, f"{r['perplexity']:.1f}", f"{r['top1']:.1%}", f"{r['top3']:.1%}",
                       f"{r['ksr']:.1%}", f"{r['ksr_strict']:.1%}", f"{r['oov_rate']:.1%}")
+    Console().print(table)
+    return 0
+
+
+def run_phrases(model, args: argparse.Namespace) -> int:
+    """``--phrases``: the phrase typist on each file, pooled (docs/API.md has the words)."""
+    res = evaluate_phrase_files(model, args.files, args.max_words, args.phrase_words)
+    if args.json:
+        print(json.dumps(res, indent=1))
+        return 0
+    r = res["pooled"]
+    table = Table(title=f"phrase completion: {r['words']:,} words of {', '.join(Path(f).name for f in args.files)}",
+                  caption="ExactMatch@N: shown phrases of >= N words whose first N are the next N typed; "
+                          "trigger rate: word boundaries with a phrase of >= 2 words shown")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("trigger rate", f"{r['trigger_rate']:.2%} ({r['triggered']:,} of {r['boundaries']:,})")
+    for n, em in r["exact_match"].items():
+        table.add_row(f"ExactMatch@{n}", "-" if em is None else f"{em:.1%} (of {r['shown'][n]:,})")
+    table.add_row("phrases accepted", f"{r['accepted']:,}, {r['accepted_words']:.2f} words on average")
+    table.add_row("keystroke savings, words only", f"{r['ksr']:.1%}")
+    table.add_row("keystroke savings, with phrases", f"{r['ksr_phrases']:.1%}")
     Console().print(table)
     return 0

@@ -128,20 +128,25 @@ def _spaces_within(text: str, surf: list[str], words: int, max_words: int | None
     return n
 
 
+def read_text_file(path: str | Path) -> str:
+    """The text of a file to evaluate on (an InputError when it cannot be read as UTF-8)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    text = decode_text(data)
+    if text is None:
+        raise InputError(f"{path} is not UTF-8 text")
+    return text
+
+
 def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None = None,
                    use_char: bool = True) -> dict:
     """Evaluate on several files; figures pooled over all of them (weighted by size)."""
     totals: dict[str, float] = {}
     per_file = {}
     for p in paths:
-        try:
-            data = Path(p).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {p}: {exc.strerror}") from None
-        text = decode_text(data)
-        if text is None:
-            raise InputError(f"{p} is not UTF-8 text")
-        r = evaluate_text(model, text, max_words, use_char=use_char)
+        r = evaluate_text(model, read_text_file(p), max_words, use_char=use_char)
         per_file[p] = r
         for key in ("tokens", "words", "keys", "keys_strict", "chars"):
             totals[key] = totals.get(key, 0) + r[key]
@@ -187,6 +192,25 @@ def evaluate_phrases(model, text: str, max_words: int | None = None, k: int = 3,
     their ``accepted_words`` on average, and ``ksr_phrases`` (keystroke savings with phrases;
     ``ksr`` is the same typist with single words only)."""
     return _Typist(model, k, None, phrase_words).run(text, max_words)
+
+
+def evaluate_phrase_files(model, paths: list[str], max_words: int | None = None,
+                          phrase_words: int = 6) -> dict:
+    """``evaluate_phrases`` on several files (at most ``max_words`` words of each); figures
+    pooled over all of them (counts added, rates taken from the counts)."""
+    per_file = {p: evaluate_phrases(model, read_text_file(p), max_words, phrase_words=phrase_words)
+                for p in paths}
+    rows = list(per_file.values())
+    shown = {n: sum(r["shown"][n] for r in rows) for n in PhraseTally.SIZES}
+    hits = {n: sum((r["exact_match"][n] or 0) * r["shown"][n] for r in rows) for n in PhraseTally.SIZES}
+    total = {key: sum(r[key] for r in rows) for key in ("words", "boundaries", "triggered", "accepted", "chars")}
+    chars = max(1, total["chars"])
+    pooled = {**total, "trigger_rate": total["triggered"] / max(1, total["boundaries"]), "shown": shown,
+              "exact_match": {n: hits[n] / shown[n] if shown[n] else None for n in shown},
+              "accepted_words": sum(r["accepted_words"] * r["accepted"] for r in rows) / max(1, total["accepted"]),
+              "ksr": sum(r["ksr"] * r["chars"] for r in rows) / chars,
+              "ksr_phrases": sum(r["ksr_phrases"] * r["chars"] for r in rows) / chars}
+    return {"pooled": pooled, "files": per_file}
 
 
 class _Typist:

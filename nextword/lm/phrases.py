@@ -12,17 +12,24 @@ cache, extended by the personal model), token by token:
 * a phrase is words and the punctuation a typist puts between them (``, ; :``); it ends with a
   sentence-ending ``. ! ?`` (included), before a paragraph end or any other symbol, or at
   ``max_words``;
-* confidence is the length-normalised log-probability (mean log P per token, the first word's
-  included). A phrase is shown only while that mean stays at or above ``THRESHOLD`` after every
-  token from its second word on, so it is cut where the model stops being sure, and a beam that
-  can no longer reach the threshold is dropped (most positions cost no LSTM step at all: a first
-  word below exp(2 x THRESHOLD) ends the search);
-* among the phrases that qualify, the one with the most expected keys saved
-  (probability x length) is shown.
+* confidence is a length-normalised log-probability: the mean log P per token (the first word's
+  included), averaged over two readings of the same model: the whole mixture, and its counts
+  alone (the same model without its LSTM: n-gram, cache and personal model, renormalised). The
+  LSTM generalises freely, which is what a next-word list wants; a multi-word bet also needs the
+  counts to agree (on development text, at the same trigger rate, the share of phrases exactly
+  right rose from about 30 % to 43 % on general prose; README, "Phrase completion"). With no
+  LSTM or no n-gram there is one reading only;
+* a phrase is shown only while that confidence stays at or above ``THRESHOLD`` after every token
+  from its second word on, so it is cut where the model stops being sure, and a beam that can no
+  longer reach the threshold is dropped (most positions cost no LSTM step at all);
+* among the phrases that qualify, the one with the most expected keys saved (confidence-weighted
+  probability x length) is shown.
 
 Searched nodes (LSTM state and next-token candidates after a token sequence) are kept by their
 last tokens, so typing through a phrase, letter by letter or word by word, costs no new LSTM
 step: the node after "... know if" searched at "know" is the root's child when "if" is typed.
+A node computes the adaptive softmax's rare-word buckets only when one of their words could
+matter (``AdaptiveIO.log_prob_bounds``).
 
 ``THRESHOLD`` was chosen on development text (``scripts/bench/phrases.py --calibrate``; README,
 "Phrase completion"), never on the text the figures are reported on.
@@ -45,7 +52,9 @@ from nextword.text.words import partial_word, space_before_next_word
 if TYPE_CHECKING:
     from nextword.lm.typing_model import TypingModel
 
-THRESHOLD = -0.75   # mean log P per token a shown phrase keeps (calibrated: see the docstring)
+# the confidence a shown phrase keeps: the highest trigger rate at which every development set
+# kept ExactMatch@2 >= 50 % (scripts/bench/phrases.py --calibrate; README, "Phrase completion")
+THRESHOLD = -0.75
 MIN_WORDS = 2       # a phrase has at least two words (one word is what the ghost shows anyway)
 MAX_WORDS = 12      # complete_phrase never searches further, whatever max_words asks
 BEAM = 3            # beams kept per step
@@ -61,17 +70,19 @@ class Node:
     """What follows a token sequence: the LSTM state after it, and its likely next tokens."""
 
     state: State | None
-    cands: list[tuple[int, float]]  # (personal id, log P), best first, every one P >= floor
-    floor: float = 1.0              # the probability down to which ``cands`` is complete
+    cands: list[tuple[int, float, float]]  # (personal id, log P mix, log P counts), best first
+    floor: float = 1.0  # the confidence (a probability) down to which ``cands`` is complete
 
 
 @dataclass
 class Beam:
     path: list[int] = field(default_factory=list)  # personal ids after the context
-    logp: float = 0.0                              # log P of the path
-    words: int = 0                                 # words the phrase completes or adds
-    count: int = 0          # tokens the mean is over (not a first word the user typed in full)
-    node: Node | None = None                       # what follows the path (None until computed)
+    mix: float = 0.0      # log P of the path under the mixture ...
+    counts: float = 0.0   # ... and under its counts alone
+    logp: float = 0.0     # the confidence's log P: the mean of the two (or the mixture's alone)
+    words: int = 0        # words the phrase completes or adds
+    count: int = 0        # tokens the mean is over (not a first word the user typed in full)
+    node: Node | None = None  # what follows the path (None until computed)
 
     def need(self, theta: float, logp: float | None = None) -> float:
         """The least log P a next token may have for a phrase through it to still qualify: the
@@ -81,6 +92,10 @@ class Beam:
         more = max(0, MIN_WORDS - self.words - 1)  # a word next: tokens still needed after it
         return (self.count + 1 + more) * theta - (self.logp if logp is None else logp)
 
+    def child(self, idx: int, mix: float, counts: float, pair: bool, word: bool) -> Beam:
+        m, c = self.mix + mix, self.counts + counts
+        return Beam([*self.path, idx], m, c, (m + c) / 2 if pair else m, self.words + word, self.count + 1)
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -88,8 +103,10 @@ class Phrase:
 
     text: str
     words: int
-    score: float        # mean log P per token
-    logp: float         # log P of the whole phrase
+    score: float        # the confidence: mean log P per token
+    logp: float         # its log P (the mean of the two readings, or the mixture's)
+    mix: float          # log P of the phrase under the mixture (what suggest draws from)
+    counts: float       # log P under the counts alone
 
 
 class PhraseSearch:
@@ -100,6 +117,7 @@ class PhraseSearch:
         self.threshold = threshold
         self._nodes: OrderedDict[tuple, Node] = OrderedDict()  # guarded by the model's lock
         self._generation: tuple = ()
+        self._root_counts: tuple[tuple, np.ndarray] | None = None
         tok = model.tokenizer
         self._mid = {tok.ids[p] for p in MID_PUNCT if p in tok.ids}
         self._end = {tok.ids[p] for p in END_PUNCT if p in tok.ids}
@@ -127,45 +145,54 @@ class PhraseSearch:
                 return None
             tokens, stable = model._context(context)
             dist = model._distribution(tokens, stable, context)
-            beams = self._first_step(dist, low, theta)
+            self._check_generation()
+            pctx = model.personal_context(context)
+            beams = self._first_step(dist, tokens, pctx, low, theta)
             if not beams:
                 return None
-            self._check_generation()
             root = Node(self._root_state(), [])
-            best = self._expand(beams, root, tokens, model.personal_context(context), theta, max_words)
+            best = self._expand(beams, root, tokens, pctx, theta, max_words)
             if best is None:
                 return None
             return self._render(best, context, partial, tokens[-1] in model._sentence_end_ids)
 
     # -- the search -----------------------------------------------------------------------------
-    def _first_step(self, dist: np.ndarray, low: str, theta: float) -> list[Beam]:
+    def _paired(self) -> bool:
+        """Whether the confidence has two readings: an LSTM to check, and counts to check it by."""
+        w = self.model.weights
+        return bool(w["lstm"] and (w["ngram"] or w["user_ngram"]))
+
+    def _first_step(self, dist: np.ndarray, tokens: list[int], pctx: list[int], low: str,
+                    theta: float) -> list[Beam]:
         """Beams of one token: the words with the typed prefix (renormalised), or the next
         words; only those from which a phrase can still reach the threshold."""
-        model = self.model
-        least = np.exp(MIN_WORDS * theta)  # the first token's least P, whatever it adds
+        model, pair = self.model, self._paired()
+        least = MIN_WORDS * theta  # the first token's least log P, whatever it adds
         if low:
             ids = model.prefix_range(low)
             ids = ids[model._suggestable[ids]]
             new = model.new_words_with_prefix(low)
-            new = new[new < len(dist)]
-            ids = np.concatenate([ids, new]) if len(new) else ids
-            mass = float(dist[ids].sum()) if len(ids) else 0.0
-            if mass <= 0:
-                return []
-            probs = dist[ids] / mass
-        else:
-            ids = np.flatnonzero(dist >= least)
+            ids = np.concatenate([ids, new[new < len(dist)]]) if len(new) else ids
+        else:  # the counts' log P is at most 0: the mixture's alone bounds the mean
+            ids = np.flatnonzero(dist >= np.exp(2 * least if pair else least))
             ids = np.array([i for i in ids if self._kind(int(i)) == "word"], dtype=np.int64)
-            probs = dist[ids] if len(ids) else np.zeros(0)
+        if not len(ids) or dist[ids].sum() <= 0:
+            return []
+        mix = np.log(np.maximum(dist[ids] / (dist[ids].sum() if low else 1.0), 1e-300))
+        counts = mix
+        if pair:
+            pc = self._counts_at_root(tokens, pctx)[ids]
+            if pc.sum() <= 0:
+                return []
+            counts = np.log(np.maximum(pc / (pc.sum() if low else 1.0), 1e-300))
+        conf = (mix + counts) / 2 if pair else mix
         out = []
-        for r in np.argsort(-probs, kind="stable"):
-            if probs[r] < least:
+        for r in np.argsort(-conf, kind="stable")[:BEAM]:
+            if conf[r] < least:
                 break
             i = int(ids[r])
             adds = int(len(model.personal.vocab.word(i)) > len(low))  # typed in full: adds nothing
-            out.append(Beam([i], float(np.log(probs[r])), adds, adds))
-            if len(out) == BEAM:
-                break
+            out.append(Beam([i], float(mix[r]), float(counts[r]), float(conf[r]), adds, adds))
         return out
 
     def _expand(self, beams: list[Beam], root: Node, tokens: list[int], pctx: list[int],
@@ -173,7 +200,7 @@ class PhraseSearch:
         """Grow the beams token by token; the phrase that qualified on the way with the most
         expected keys saved."""
         best, best_gain = None, 0.0
-        max_tokens = max_words + 4
+        max_tokens, pair = max_words + 4, self._paired()
         while beams:
             self._attach_nodes(beams, root, tokens, pctx, theta)
             grown: list[Beam] = []
@@ -181,24 +208,23 @@ class PhraseSearch:
                 if beam.node is None:
                     continue
                 need = beam.need(theta)
-                for idx, lp in beam.node.cands:
+                for idx, mix, counts in beam.node.cands:
+                    lp = (mix + counts) / 2 if pair else mix
                     if lp < need:
                         break  # candidates are sorted: none after this one can qualify
                     kind = self._kind(idx)
                     if kind is None:
                         continue
-                    w, count = beam.words + (kind == "word"), beam.count + 1
+                    child = beam.child(idx, mix, counts, pair, kind == "word")
                     # tokens still needed: to the second word, or one more word after a comma
-                    more = 1 if kind == "mid" else max(0, MIN_WORDS - w)
-                    total = beam.logp + lp
-                    if w > max_words or total < (count + more) * theta:
+                    more = 1 if kind == "mid" else max(0, MIN_WORDS - child.words)
+                    if child.words > max_words or child.logp < (child.count + more) * theta:
                         continue
-                    child = Beam([*beam.path, idx], total, w, count)
-                    if kind != "mid" and w >= MIN_WORDS:
-                        gain = float(np.exp(total)) * self._chars(child)
+                    if kind != "mid" and child.words >= MIN_WORDS:
+                        gain = float(np.exp(child.logp)) * self._chars(child)
                         if gain > best_gain:
                             best, best_gain = child, gain
-                    if kind != "end" and len(child.path) < max_tokens and w < max_words:
+                    if kind != "end" and len(child.path) < max_tokens and child.words < max_words:
                         grown.append(child)
             grown.sort(key=lambda b: -b.logp)
             beams = grown[:BEAM]
@@ -220,14 +246,34 @@ class PhraseSearch:
     def _chars(self, beam: Beam) -> int:
         return sum(len(self.model.personal.vocab.word(i)) + 1 for i in beam.path)
 
+    # -- distributions --------------------------------------------------------------------------
+    def _extended(self, p: np.ndarray, pers: list[int]) -> np.ndarray:
+        """A distribution over the model's vocabulary, extended by the personal model as
+        ``TypingModel._distribution`` extends it."""
+        return self.model.personal.extend(p, pers) if self.model.personal.version else p
+
+    def _counts(self, context: list[int], pers: list[int]) -> np.ndarray:
+        """The model's counts alone after ``context``: its mixture without the LSTM (n-gram,
+        cache, an adapted model's n-gram of the user's text), renormalised, then extended."""
+        return self._extended(self.model.mix(None, context) / (1.0 - self.model.weights["lstm"]), pers)
+
+    def _counts_at_root(self, tokens: list[int], pctx: list[int]) -> np.ndarray:
+        """``_counts`` after the context, kept while the context stays (keystrokes in a word)."""
+        key = (len(tokens), *tokens[-KEY_TOKENS:], *pctx[-KEY_TOKENS:], self._generation)
+        if self._root_counts is None or self._root_counts[0] != key:
+            self._root_counts = (key, self._counts(tokens[-CACHE_WINDOW:], pctx[-KEY_TOKENS:]))
+        return self._root_counts[1]
+
     # -- nodes ----------------------------------------------------------------------------------
     def _check_generation(self) -> None:
-        """Forget every node when what they were computed from changed (a word learned, another
-        word LSTM, other weights)."""
+        """Forget every node when what they were computed from changed (a word learned, the
+        personal weights fitted, another word LSTM, other weights)."""
         model = self.model
-        gen = (model.personal.version, id(model.word_lm), tuple(model.weights.values()))
+        gen = (model.personal.version, id(model.personal.weights), id(model.word_lm),
+               tuple(model.weights.values()))
         if gen != self._generation:
             self._nodes.clear()
+            self._root_counts = None
             self._generation = gen
 
     def _root_state(self) -> State | None:
@@ -257,7 +303,7 @@ class PhraseSearch:
                 missing.append((beam, key, parent.state, floor))
         if not missing:
             return
-        model = self.model
+        model, pair = self.model, self._paired()
         V, unk = model.tokenizer.vocab_size, model.tokenizer.unk_id
         states: list[State | None] = [None] * len(missing)
         lm = model.word_lm if model.weights["lstm"] else None
@@ -271,29 +317,27 @@ class PhraseSearch:
         for r, (beam, key, _, floor) in enumerate(missing):
             context = [*tokens[-CACHE_WINDOW:], *[i if i < V else unk for i in beam.path]]
             pers = (pctx + beam.path)[-KEY_TOKENS:]
-            p = self._mix(None if bounds is None else bounds[r], context, pers)
+            counts = self._counts(context, pers) if pair else None
+            p = self._extended(model.mix(None if bounds is None else bounds[r], context), pers)
+            conf = np.sqrt(p * counts) if pair else p  # exp of the mean of the two log P
             if lm is not None:  # make exact the rare buckets that may hold a candidate
                 io, exact = lm.io, False
                 for i in range(1, len(io.bounds) - 1):
                     lo, hi = io.bounds[i], io.bounds[i + 1]
-                    if p[lo:hi].max(initial=0.0) >= floor:
+                    if conf[lo:hi].max(initial=0.0) >= floor:
                         bounds[r, lo:hi] = io.bucket_log_probs(h[r], i).double().numpy()
                         exact = True
                 if exact:
-                    p = self._mix(bounds[r], context, pers)
-            ids = np.flatnonzero(p >= floor)
-            ids = ids[np.argsort(-p[ids], kind="stable")]
-            node = Node(states[r], [(int(i), float(np.log(p[i]))) for i in ids], floor)
+                    p = self._extended(model.mix(bounds[r], context), pers)
+                    conf = np.sqrt(p * counts) if pair else p
+            ids = np.flatnonzero(conf >= floor)
+            ids = ids[np.argsort(-conf[ids], kind="stable")]
+            c = counts if pair else p
+            node = Node(states[r], [(int(i), float(np.log(p[i])), float(np.log(c[i]))) for i in ids], floor)
             self._nodes[key] = beam.node = node
             self._nodes.move_to_end(key)
         while len(self._nodes) > MAX_NODES:
             self._nodes.popitem(last=False)
-
-    def _mix(self, lstm: np.ndarray | None, context: list[int], pers: list[int]) -> np.ndarray:
-        """The suggestion distribution after a context, as ``TypingModel._distribution``
-        makes it: the model's mixture, extended by the personal model."""
-        p = self.model.mix(lstm, context)
-        return self.model.personal.extend(p, pers) if self.model.personal.version else p
 
     # -- the text -------------------------------------------------------------------------------
     def _render(self, beam: Beam, context: str, partial: str, start: bool) -> Phrase:
@@ -313,4 +357,5 @@ class PhraseSearch:
                 out.append(space_before_next_word(context) + model.shown(word, "", start))
             else:
                 out.append(" " + model.shown(word, "", False))
-        return Phrase("".join(out), beam.words, beam.logp / max(1, beam.count), beam.logp)
+        return Phrase("".join(out), beam.words, beam.logp / max(1, beam.count), beam.logp,
+                      beam.mix, beam.counts)

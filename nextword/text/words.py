@@ -44,9 +44,13 @@ def is_plain_word(word: str) -> bool:
     return PLAIN_WORD_RE.fullmatch(word) is not None
 
 
-def partial_word(text: str) -> str:
-    """The word being typed at the end of ``text`` ("" after a space or punctuation)."""
-    m = PARTIAL_RE.search(text)
+def partial_word(text: str, tail: int = 64) -> str:
+    """The word being typed at the end of ``text`` ("" after a space or punctuation). Only the
+    last ``tail`` characters are searched (a search from the start of a long document costs
+    more than the rest of a keystroke), unless the word fills all of them."""
+    m = PARTIAL_RE.search(text, max(0, len(text) - tail))
+    if m and m.start() == len(text) - tail > 0:
+        m = PARTIAL_RE.search(text)
     return m.group(0) if m else ""
 
 

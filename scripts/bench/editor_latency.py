@@ -6,7 +6,7 @@ area records it: ``SuggestTextArea.latencies``). Keystrokes overtaken by the nex
 their result arrived are counted as superseded (their results are dropped, by design).
 
     .venv/bin/python scripts/bench/editor_latency.py                 # bundled model, or a tiny one
-    .venv/bin/python scripts/bench/editor_latency.py --model DIR --keys 800 --interval 0.08
+    .venv/bin/python scripts/bench/editor_latency.py --model DIR --keys 800 --interval 0.08 [--no-phrases]
 
 Exits 1 when p99 is above --max-p99 (default 50 ms).
 """
@@ -36,16 +36,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-async def run(model, text: str, interval: float, data_dir: Path) -> tuple[list[float], int, float]:
+async def run(model, text: str, interval: float, data_dir: Path, phrases: bool = True
+              ) -> tuple[list[float], int, float]:
     """Type ``text``; returns (latencies in ms, keystrokes superseded, seconds)."""
     from nextword.app import make_app
 
     keys = {" ": "space", "\n": "enter"}
     app = make_app(None, model=model, data_directory=data_dir, autosave_seconds=3600)
     async with app.run_test(size=(100, 30)) as pilot:
+        editor = app.editor
+        editor.phrases_enabled = phrases
         await app.workers.wait_for_complete()
         await pilot.pause()
-        editor = app.editor
         start = time.perf_counter()
         for ch in text:
             key = keys.get(ch, ch if ch.isalnum() else None)
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keys", type=int, default=600, help="keystrokes to type")
     ap.add_argument("--interval", type=float, default=0.08, help="seconds between keystrokes")
     ap.add_argument("--max-p99", type=float, default=50.0)
+    ap.add_argument("--no-phrases", action="store_true", help="phrase completion off (the ghost is one word)")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import torch
@@ -85,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             model_dir = train_tiny(ROOT / "corpus", work)
         model = nextword.load(model_dir)
         text = sample_text(args.keys)
-        lat, dropped, seconds = asyncio.run(run(model, text, args.interval, work / "data"))
+        lat, dropped, seconds = asyncio.run(run(model, text, args.interval, work / "data", not args.no_phrases))
     p50, p90, p99 = (percentile(lat, q) for q in (50, 90, 99))
-    print(f"model {model_dir}: {len(text)} keystrokes in {seconds:.1f} s "
+    print(f"model {model_dir}, phrases {'off' if args.no_phrases else 'on'}: {len(text)} keystrokes in {seconds:.1f} s "
           f"({len(text) / seconds:.1f} keys/s), {len(lat)} ghosts shown, {dropped} results dropped as stale")
     print(f"keystroke -> ghost text: p50 {p50:.1f} ms  p90 {p90:.1f} ms  p99 {p99:.1f} ms  "
           f"max {max(lat):.1f} ms")

@@ -15,7 +15,7 @@ of ``corpus/`` for the autocorrect dev set (``corpus/SOURCES.md``), and, for eac
 last tenth of its *train* text after ``learn()`` of the first nine tenths. Never ``heldout/`` or
 a persona's test text: those are what the report measures.
 
-    OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py [--words 4000]
+    OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py [--words 4000] [--only general|personas|latency]
     OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py --calibrate [--boundaries 6000]
 """
 
@@ -32,19 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PERSONAS = ROOT.parent / "shared" / "data" / "personal"
 DEV_FORTUNES = ROOT.parent / "shared" / "data" / "text" / "fortunes-dev.txt"
 GRID = [round(-1.0 + 0.05 * i, 2) for i in range(11)]  # -1.0 .. -0.5
-
-
-def words_of(text: str, n: int | None) -> str:
-    """The whole paragraphs of ``text`` up to about ``n`` words (all of it with None)."""
-    if n is None:
-        return text
-    out, seen = [], 0
-    for line in text.splitlines():
-        if seen >= n:
-            break
-        out.append(line)
-        seen += len(line.split())
-    return "\n".join(out)
 
 
 def dev_texts() -> dict[str, str]:
@@ -101,7 +88,7 @@ def calibrate(args) -> None:
             results[name][theta] = f
             print(f"  threshold {theta:5.2f}: trigger {f['trigger_rate']:6.2%}  "
                   f"EM@2 {'-' if em2 is None else f'{em2:6.1%}'} of {f['shown'][2]:4d}  "
-                  f"EM@3 {'-' if em3 is None else f'{em3:6.1%}'} of {f['shown'][3]:4d}")
+                  f"EM@3 {'-' if em3 is None else f'{em3:6.1%}'} of {f['shown'][3]:4d}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
@@ -130,49 +117,37 @@ def latency(model, text: str) -> tuple[float, float, float, int]:
 
 def report(args) -> None:
     import nextword
-    from nextword.lm.evaluate import evaluate_phrases
+    from nextword.lm.evaluate import evaluate_phrase_files, evaluate_phrases
 
     results = {}
     model = nextword.load(args.model)
-    print(f"threshold {model.phrases.threshold}, at most {args.phrase_words} words per phrase")
-    for path in sorted((ROOT / "heldout").glob("*.txt")):
-        text = words_of(path.read_text("utf-8"), args.words)
-        started = time.perf_counter()
-        r = results[path.name] = evaluate_phrases(model, text, args.words, phrase_words=args.phrase_words)
-        print(report_row(path.name, r), f"({time.perf_counter() - started:.0f} s)", flush=True)
-    pooled = pool([results[k] for k in results])
-    results["heldout (pooled)"] = pooled
-    print(report_row("heldout (pooled)", pooled))
-    for name in personas(args.personas):
+    print(f"threshold {model.phrases.threshold}, at most {args.phrase_words} words per phrase, "
+          f"{args.words:,} words per text")
+    started = time.perf_counter()
+    paths = sorted(str(p) for p in (ROOT / "heldout").glob("*.txt")) if args.only in (None, "general") else []
+    res = evaluate_phrase_files(model, paths, args.words, args.phrase_words) if paths else {"files": {}}
+    for path, r in res["files"].items():
+        results[Path(path).name] = r
+        print(report_row(Path(path).name, r))
+    if paths:
+        results["heldout (pooled)"] = res["pooled"]
+        print(report_row("heldout (pooled)", res["pooled"]), f"({time.perf_counter() - started:.0f} s)", flush=True)
+    for name in personas(args.personas) if args.only in (None, "personas") else ():
         model = nextword.load(args.model)
         model.learn((PERSONAS / f"{name}-train.txt").read_text("utf-8"))
-        text = words_of((PERSONAS / f"{name}-test.txt").read_text("utf-8"), args.words)
+        test = (PERSONAS / f"{name}-test.txt").read_text("utf-8")
         started = time.perf_counter()
-        r = results[name] = evaluate_phrases(model, text, args.words, phrase_words=args.phrase_words)
+        r = results[name] = evaluate_phrases(model, test, args.words, phrase_words=args.phrase_words)
         print(report_row(f"{name} after learn()", r), f"({time.perf_counter() - started:.0f} s)", flush=True)
-    model = nextword.load(args.model)
-    text = " ".join((ROOT / "heldout" / "fortunes-block.txt").read_text("utf-8").split()[: args.latency_words])
-    p50, p99, worst, n = latency(model, text)
-    results["latency_ms"] = {"p50": p50, "p99": p99, "max": worst, "keystrokes": n}
-    print(f"complete_phrase latency, keystroke by keystroke ({n:,} keystrokes of heldout/fortunes-block.txt): "
-          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {worst:.1f} ms")
+    if args.only in (None, "latency"):
+        model = nextword.load(args.model)
+        text = " ".join((ROOT / "heldout" / "fortunes-block.txt").read_text("utf-8").split()[: args.latency_words])
+        p50, p99, worst, n = latency(model, text)
+        results["latency_ms"] = {"p50": p50, "p99": p99, "max": worst, "keystrokes": n}
+        print(f"complete_phrase latency, keystroke by keystroke ({n:,} keystrokes of heldout/fortunes-block.txt): "
+              f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {worst:.1f} ms")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-
-
-def pool(rows: list[dict]) -> dict:
-    """Figures of several texts together (counts added, rates from the counts)."""
-    out = {"words": sum(r["words"] for r in rows), "boundaries": sum(r["boundaries"] for r in rows),
-           "triggered": sum(r["triggered"] for r in rows), "accepted": sum(r["accepted"] for r in rows)}
-    out["trigger_rate"] = out["triggered"] / max(1, out["boundaries"])
-    out["shown"] = {n: sum(r["shown"][n] for r in rows) for n in rows[0]["shown"]}
-    out["exact_match"] = {n: (sum((r["exact_match"][n] or 0) * r["shown"][n] for r in rows) / out["shown"][n]
-                              if out["shown"][n] else None) for n in out["shown"]}
-    out["accepted_words"] = sum(r["accepted_words"] * r["accepted"] for r in rows) / max(1, out["accepted"])
-    chars = [r["chars"] for r in rows]
-    for key in ("ksr", "ksr_phrases"):
-        out[key] = sum(r[key] * w for r, w in zip(rows, chars, strict=True)) / max(1, sum(chars))
-    return out
 
 
 def main() -> None:
@@ -184,7 +159,9 @@ def main() -> None:
     ap.add_argument("--phrase-words", type=int, default=6, help="max_words of complete_phrase")
     ap.add_argument("--latency-words", type=int, default=2000)
     ap.add_argument("--personas", nargs="*", help="persona names (default: every one)")
-    ap.add_argument("--only", choices=["general", "personas"], help="--calibrate: one kind of dev text")
+    ap.add_argument("--only", choices=["general", "personas", "latency"],
+                    help="one part only: general text (heldout/, or the general dev text with --calibrate), "
+                         "the personas, or the latency")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")

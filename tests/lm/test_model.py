@@ -56,3 +56,16 @@ def test_target_log_probs_equal_the_full_distribution_at_the_targets():
     full = lm.io.log_probs(h).gather(1, target.unsqueeze(1)).squeeze(1)
     assert torch.allclose(lm.io.target_log_probs(h, target), full, atol=1e-5)
     assert torch.allclose(lm.io.nll(h, target), -full.sum(), atol=1e-3)
+
+
+def test_log_prob_bounds_are_exact_for_frequent_words_and_bound_the_rare_ones():
+    torch.manual_seed(0)
+    io = AdaptiveIO(500, 32, [50, 200], div=2)
+    h = torch.randn(4, 32)
+    full, bounds = io.log_probs(h), io.log_prob_bounds(h)
+    assert bounds.shape == full.shape
+    assert torch.allclose(bounds[:, :50], full[:, :50], atol=1e-6)
+    assert bool((bounds[:, 50:] >= full[:, 50:] - 1e-6).all())
+    for i in (1, 2):  # a rare bucket made exact is the full distribution's slice
+        lo, hi = io.bounds[i], io.bounds[i + 1]
+        assert torch.allclose(io.bucket_log_probs(h, i), full[:, lo:hi], atol=1e-5)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
-from hypothesis import strategies as st
 
 from nextword.lm.evaluate import PhraseTally, evaluate_phrases, evaluate_typing
 from nextword.lm.phrases import MIN_WORDS
 from nextword.text.tokenizer import is_word
 from nextword.text.words import split_words
-from tests.test_fuzz import texts
 
 SIGN_OFF = "Let me know if you have any questions."
 LETTER = f"Thanks for the update on the release. {SIGN_OFF}\n"
@@ -57,19 +54,27 @@ def test_max_words_bounds_the_phrase(fresh_model):
 
 
 def test_the_confidence_is_the_mean_log_probability_of_the_phrase(fresh_model):
-    """The phrase's log P is the sum of the per-token log P of the very distribution suggest()
-    draws from (the first word renormalised over the typed prefix)."""
-    model = learned(fresh_model)
-    found = model.phrases.search("Let me know ", 6)
-    assert found is not None and found.score >= model.phrases.threshold
-    total, text = 0.0, "Let me know "
+    """The phrase's log P under the mixture is the sum of the per-token log P of the very
+    distribution suggest() draws from; under the counts, of the same model without its LSTM;
+    the confidence is their mean per token."""
+    model = fresh_model
+    model.learn(LETTER * 3)  # a little personal model too
+    found = model.phrases.search("Thanks for the update on ", 6, threshold=-3.0)
+    assert found is not None and n_words(found.text) >= MIN_WORDS
+    mix = counts = 0.0
+    text = "Thanks for the update on"
     for token in split_words(found.text):
+        text += "" if not is_word(token) else " "  # the context of each token ends in a space
         with model._lock:
             tokens, stable = model._context(text)
             dist = model._distribution(tokens, stable, text)
-        total += float(np.log(dist[model.personal.vocab.id_of(token)]))
-        text += token if not is_word(token) else (" " if text[-1:] != " " else "") + token
-    assert abs(total - found.logp) < 1e-4
+            alone = model.mix(None, tokens) / (1 - model.weights["lstm"])
+            alone = model.personal.extend(alone, model.personal_context(text))
+        idx = model.personal.vocab.id_of(token)
+        mix, counts = mix + float(np.log(dist[idx])), counts + float(np.log(alone[idx]))
+        text += token
+    assert abs(mix - found.mix) < 1e-4 and abs(counts - found.counts) < 1e-4
+    assert abs(found.logp - (mix + counts) / 2) < 1e-4
     assert abs(found.score - found.logp / len(split_words(found.text))) < 1e-9
 
 
@@ -124,11 +129,3 @@ def test_exact_match_counts_the_first_n_words_and_the_punctuation_between():
     assert f["boundaries"] == 4 and f["triggered"] == 3
     assert f["shown"][2] == 3 and f["exact_match"][2] == 2 / 3
     assert f["shown"][3] == 1 and f["exact_match"][3] == 0.0
-
-
-@given(text=texts, max_words=st.integers(min_value=-2, max_value=9))
-def test_complete_phrase_never_raises_and_returns_at_most_max_words(tiny_model, text, max_words):
-    phrase = tiny_model.complete_phrase(text, max_words)
-    assert isinstance(phrase, str)
-    assert n_words(phrase) <= max(0, max_words)
-    assert "\n" not in phrase

@@ -260,6 +260,7 @@ class PersonalModel:
         weights = fit_bucket_weights(p_model[keep], p_pers[keep], buckets[keep], self.weights)
         with self.lock:
             self.weights, self.fitted_at = weights, words
+            self.version += 1  # the typing model's cached distribution used the old weights
 
 
 def fit_bucket_weights(p_model: np.ndarray, p_pers: np.ndarray, buckets: np.ndarray,

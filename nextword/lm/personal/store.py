@@ -150,6 +150,7 @@ def forget_stored(directory: Path | None = None, everything: bool = False) -> li
         return [store.path, *models]
     gone = models + [p for p in (store.path, store.path.with_name(DB_NAME + "-journal")) if p.exists()]
     gone += sorted((directory / "recovery").glob("*.json"))
+    gone += [p for p in (directory / "settings.json",) if p.exists()]  # the editor's settings
     for path in gone:
         path.unlink()
     return gone
