@@ -63,9 +63,9 @@ class Personalizer:
     def _sync_trusted(self) -> None:
         """The words autocorrect leaves alone: the dictionary and the trusted new words (the
         same set object, changed in place, so the corrector's caches notice)."""
-        words = self.model.user_words
-        words.intersection_update(self.dictionary | self.personal.trusted())
-        words.update(self.dictionary | self.personal.trusted())
+        words, wanted = self.model.user_words, self.dictionary | self.personal.trusted()
+        words.intersection_update(wanted)
+        words.update(wanted)
 
     # -- learning ---------------------------------------------------------------------------------
     def learn_text(self, text: str) -> list[str]:
