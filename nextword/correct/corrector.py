@@ -54,10 +54,11 @@ class Corrector:
         self.word.params = value  # resets the caches that depend on them
 
     # -- one typed word ---------------------------------------------------------------------------
-    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
+                ) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first
         (``WordCorrector.correct``)."""
-        return self.word.correct(word, context, k)
+        return self.word.correct(word, context, k, probs)
 
     def best(self, typed: str, context: str = "") -> str:
         """What autocorrect writes for ``typed`` after ``context`` (``WordCorrector.best``)."""

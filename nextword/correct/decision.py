@@ -19,7 +19,7 @@ import numpy as np
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
-from nextword.correct.priors import Prior, ScoringModel
+from nextword.correct.priors import LogView, Prior, ScoringModel
 from nextword.correct.rules import looks_like_name, match_case, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.words import normalize
@@ -140,17 +140,20 @@ class WordCorrector:
         return not search.search(low, c, log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- the ranked readings ----------------------------------------------------------------------
-    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]:
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
+                ) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
         log-probabilities over the readings considered. A word that autocorrect would leave
-        alone comes back first, unchanged."""
+        alone comes back first, unchanged. ``probs``: P(next word | context) over the
+        vocabulary when the caller has it already (the typing model's suggestions do)."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
         if not word or k <= 0:
             return []
         if not should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
-        hyps, margin = self.scorer.hypotheses(word, context, need=k)
+        prior = None if probs is None or not context.strip() else LogView(probs)
+        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
         keep = next(s for _, s, kind in hyps if kind == "typed") + margin

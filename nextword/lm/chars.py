@@ -7,9 +7,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from nextword.core.derived import derived
 from nextword.lm.incremental import padded
 from nextword.lm.model import LanguageModel
 from nextword.text.tokenizer import WordTokenizer
+
+MEMO = 20_000  # completions remembered (a few MB); forgotten all at once when full
 
 
 class CharModel:
@@ -56,6 +59,16 @@ class CharModel:
         """Up to n whole words that ``prefix`` may become, by beam search over the char LSTM."""
         if self.lm is None or not prefix or len(prefix) > 64:
             return []
+        # the same prefixes come back as the same words are typed again: remember the answers
+        memo = derived(self.lm, "completions", list(self.lm.parameters()), dict)
+        key = (prefix, n, beam, max_len)
+        if key not in memo:
+            if len(memo) >= MEMO:
+                memo.clear()
+            memo[key] = self._complete(prefix, n, beam, max_len)
+        return list(memo[key])
+
+    def _complete(self, prefix: str, n: int, beam: int, max_len: int) -> list[tuple[str, float]]:
         chars = self.tokenizer.chars
         ends = np.array([not (c.isalnum() or c == "'") for c in chars])
         ends[0] = False  # the unknown character never ends a word

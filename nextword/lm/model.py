@@ -6,12 +6,14 @@ Used for words and for characters. Like every model the trainer fits, it has the
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nextword.core.derived import derived, single_row
 from nextword.core.lstm import LSTMCore, State
 
 
@@ -44,6 +46,11 @@ class AdaptiveIO(nn.Module):
         """ids (...) -> vectors (..., dim)."""
         if len(self.tables) == 1:
             return F.embedding(ids, self.tables[0])
+        if ids.numel() == 1:  # typing: one word at a time, no masks
+            i = int(ids.reshape(-1)[0])
+            b = bisect.bisect_right(self.bounds, i) - 1
+            vec = self.tables[b][i - self.bounds[b]]
+            return (vec @ self.projs[b - 1] if b else vec).expand(*ids.shape, self.dim)
         out = torch.zeros(*ids.shape, self.dim, device=ids.device, dtype=self.tables[0].dtype)
         for i, table in enumerate(self.tables):
             lo, hi = self.bounds[i], self.bounds[i + 1]
@@ -55,9 +62,19 @@ class AdaptiveIO(nn.Module):
 
     def _logits(self, h: torch.Tensor, i: int) -> torch.Tensor:
         lo, hi = self.bounds[i], self.bounds[i + 1]
+        if single_row(h):  # typing: the tables in the layout one row reads fastest
+            proj, table = self._transposed()[i]
+            return (h @ proj if i else h) @ table + self.bias[lo:hi]
         if i:
             h = h @ self.projs[i - 1].t()
         return h @ self.tables[i].t() + self.bias[lo:hi]
+
+    def _transposed(self) -> list[tuple[torch.Tensor | None, torch.Tensor]]:
+        """Per bucket: its projection and table transposed (``nextword.core.derived``)."""
+        def build():
+            return [(self.projs[i - 1].t().contiguous() if i else None, table.t().contiguous())
+                    for i, table in enumerate(self.tables)]
+        return derived(self, "transposed", [*self.tables, *self.projs], build)
 
     def _head(self, h: torch.Tensor) -> torch.Tensor:
         head = self._logits(h, 0)

@@ -40,7 +40,8 @@ class Corrections(Protocol):
     """What the typing model asks of a corrector (``nextword.correct.Corrector``), which is built
     on top of it and handed in by whoever loads the model."""
 
-    def correct(self, word: str, context: str = "", k: int = 3) -> list[Suggestion]: ...
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
+                ) -> list[Suggestion]: ...
     def autocorrect(self, text: str) -> str: ...
 
 
@@ -245,17 +246,21 @@ class TypingModel:
             out = [Suggestion(self.shown(self.personal.vocab.word(i), partial, start), s, kind)
                    for i, s in ranked]
             if partial and len(out) < k:
-                out += self._more_for_partial(text, partial, start, k - len(out), {s.word.lower() for s in out})
+                out += self._more_for_partial(text, partial, start, k - len(out),
+                                              {s.word.lower() for s in out}, probs)
             return out[:k]
 
-    def _more_for_partial(self, text: str, partial: str, start: bool, n: int, seen: set[str]
-                          ) -> list[Suggestion]:
+    def _more_for_partial(self, text: str, partial: str, start: bool, n: int, seen: set[str],
+                          probs: np.ndarray) -> list[Suggestion]:
         """When the vocabulary has too few words with this prefix: corrections of the prefix
-        (if it looks mistyped) and char-LSTM completions (words outside the vocabulary)."""
+        (if it looks mistyped) and char-LSTM completions (words outside the vocabulary).
+        ``probs``: the next-word distribution after the text before the prefix, which the
+        corrector reuses rather than running its own LSTM over the same context."""
         out: list[Suggestion] = []
-        corrector = self._get_corrector()
-        if corrector is not None and not self.knows_prefix(partial.lower()):
-            for s in corrector.correct(partial, text[: len(text) - len(partial)], k=n):
+        corrector = None if self.knows_prefix(partial.lower()) else self._get_corrector()
+        if corrector is not None:
+            context = text[: len(text) - len(partial)]
+            for s in corrector.correct(partial, context, k=n, probs=probs[: self.tokenizer.vocab_size]):
                 if s.word.lower() not in seen and s.word.lower() != partial.lower():
                     out.append(Suggestion(s.word, s.score, "correction"))
                     seen.add(s.word.lower())

@@ -18,7 +18,7 @@ TOKEN_RE = re.compile(TOKEN_PATTERN)
 PLAIN_WORD_RE = re.compile(PLAIN_WORD)
 # a word as it is being typed: an apostrophe may still be followed by letters
 TYPED_WORD_RE = re.compile(r"\w[\w']*")
-PARTIAL_RE = re.compile(TYPED_WORD_RE.pattern + "$")  # the word being typed at the end of a text
+PARTIAL_RE = re.compile(TYPED_WORD_RE.pattern + r"\Z")  # the word being typed at the very end (not before a final newline, as "$" would)
 _IS_WORD = re.compile(r"\w")
 _NO_SPACE_AFTER = frozenset("([{\"'/-")  # a next word follows these without a space
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})

@@ -69,3 +69,15 @@ def test_log_prob_bounds_are_exact_for_frequent_words_and_bound_the_rare_ones():
     for i in (1, 2):  # a rare bucket made exact is the full distribution's slice
         lo, hi = io.bounds[i], io.bounds[i + 1]
         assert torch.allclose(io.bucket_log_probs(h, i), full[:, lo:hi], atol=1e-5)
+
+
+def test_one_row_scored_at_inference_matches_the_batch_path():
+    torch.manual_seed(0)
+    io = AdaptiveIO(300, 32, [50, 120], div=2)
+    h = torch.randn(5, 32)
+    with torch.no_grad():
+        batch = io.log_probs(h)
+        for row in range(5):
+            assert torch.allclose(io.log_probs(h[row]), batch[row], atol=1e-5)
+        io.tables[2].mul_(3.0)  # the transposed copy follows an in-place change
+        assert torch.allclose(io.log_probs(h[0]), io.log_probs(h)[0], atol=1e-5)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 import nextword
 from nextword.lm.evaluate import evaluate_text, ngram_baseline, tokens_of
@@ -241,3 +242,13 @@ def test_the_spaces_after_words_are_read_from_the_text():
     from nextword.lm.evaluate import _space_after_words
 
     assert _space_after_words("Hi, you there.\nNext one") == [False, True, False, True, False]
+
+
+def test_char_completions_are_remembered_until_the_char_model_changes(tiny_model_dir):
+    model = nextword.load(tiny_model_dir)  # its own copy: the weights are changed below
+    first = model.char_complete("qzx", 3)
+    assert model.char_complete("qzx", 3) == first
+    with torch.no_grad():
+        for p in model.char_lm.parameters():
+            p.mul_(0.0)  # a char model that predicts nothing in particular
+    assert model.char_complete("qzx", 3) != first

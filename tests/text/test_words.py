@@ -23,6 +23,11 @@ def test_the_word_being_typed_may_end_in_an_apostrophe():
     assert partial_word("the end. ") == "" and partial_word("the end.") == ""
 
 
+def test_no_word_is_being_typed_right_after_a_line_break():
+    assert partial_word("Shared Printer\n") == "" and partial_word("Shared Printer\nC") == "C"
+    assert partial_word("x" * 70 + "\n") == ""
+
+
 def test_punctuation_is_not_counted_as_words():
     assert count_words("Hello, world -- it's me.") == 4
 
