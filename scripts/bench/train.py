@@ -10,6 +10,14 @@ machine's matmul FLOP/s measured in the same run (so the ratio holds on a shared
 
 ``--against REF`` runs this same measurement on a checkout of git revision REF and on the working
 tree, alternating, and prints the median ratio: the check that a change did not slow training.
+
+``--phases`` prints where a training step's time goes, for the word and the char model: the batch
+from the token stream, the embedding, the LSTM forward, the adaptive softmax forward, the
+softmax's backward, the LSTM's (and embedding's) backward, gradient clipping and the AdamW
+step. Each phase is timed on its own: the backward pass is split by asking autograd first for
+the gradient at the LSTM's output, then pushing it back through the LSTM.
+
+    .venv/bin/python scripts/bench/train.py --phases [--steps 20]
 """
 
 from __future__ import annotations
@@ -112,6 +120,78 @@ def report(r: dict) -> None:
           f"matmul peak {r['peak'] / 1e9:.1f} GFLOP/s")
 
 
+PHASES = ("data", "embedding", "LSTM forward", "softmax forward", "softmax backward",
+          "LSTM + embedding backward", "clip gradients", "optimizer (AdamW)")
+
+
+def phase_times(model, stream, steps: int, lr: float) -> dict[str, float]:
+    """Median seconds per phase of a training step (after 3 warm-up steps)."""
+    from torch import nn
+
+    opt = torch.optim.AdamW(model.parameters(), lr=lr)
+    model.train()
+    times: dict[str, list[float]] = {name: [] for name in PHASES}
+    state = None
+    for step in range(steps + 3):
+        marks = [time.perf_counter()]
+        x, y = stream.batch(step % len(stream))
+        marks.append(time.perf_counter())
+        emb = model.io.embed(x)
+        marks.append(time.perf_counter())
+        h, state = model.core(emb, state)
+        if model.out_proj is not None:
+            h = model.out_proj(h)
+        marks.append(time.perf_counter())
+        n = y.numel()
+        cut = h.detach().requires_grad_()  # the graph cut in two at the LSTM's output
+        loss = model.io.nll(cut.reshape(n, -1), y.reshape(n)) / n
+        marks.append(time.perf_counter())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()  # the softmax part, down to the cut
+        marks.append(time.perf_counter())
+        h.backward(cut.grad)  # the rest: LSTM, projection, embedding
+        marks.append(time.perf_counter())
+        nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+        marks.append(time.perf_counter())
+        opt.step()
+        marks.append(time.perf_counter())
+        state = (state[0].detach(), state[1].detach())
+        if step >= 3:
+            for name, a, b in zip(PHASES, marks[:-1], marks[1:], strict=True):
+                times[name].append(b - a)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def phases(steps: int) -> None:
+    """Where the time of a training step goes, for the default word and char models."""
+    from dataclasses import replace
+
+    from nextword.lm.model import LanguageModel
+    from nextword.lm.train import TypingTrainOptions
+    from nextword.text.corpus import read_corpus
+    from nextword.text.streams import TokenStream
+    from nextword.text.tokenizer import WordTokenizer
+
+    opts = TypingTrainOptions()
+    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
+    tok = WordTokenizer.build(paras, opts.word.vocab_size)
+    word_ids = tok.encode_paragraphs(paras).astype(np.int64)
+    char_ids = np.array(tok.encode_chars("\n".join(paras)[:2_000_000]), dtype=np.int64)
+    runs = (("word", replace(opts.word, vocab_size=tok.vocab_size), word_ids, opts.batch_size, opts.bptt),
+            ("char", replace(opts.char, vocab_size=len(tok.chars)), char_ids, 64, 100))
+    print(f"{torch.get_num_threads()} threads; median ms per training step over {steps} steps")
+    for name, cfg, ids, batch, bptt in runs:
+        torch.manual_seed(0)
+        model = LanguageModel(cfg)
+        t = phase_times(model, TokenStream(ids, batch, bptt), steps, opts.loop.lr)
+        total = sum(t.values())
+        print(f"{name} model (dim {cfg.dim}, hidden {cfg.hidden_size}, vocab {cfg.vocab_size}, "
+              f"batch {batch} x {bptt} = {batch * bptt:,} tokens): {total * 1000:.0f} ms per step, "
+              f"{batch * bptt / total:,.0f} tokens/s")
+        for phase, sec in t.items():
+            print(f"  {phase:<28}{sec * 1000:>8.1f} ms {sec / total:>7.1%}")
+
+
 def against(ref: str, rounds: int, steps: int) -> None:
     """This measurement on revision ``ref`` and on the working tree, alternating."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,7 +222,11 @@ def main() -> None:
     ap.add_argument("--against", metavar="REF", help="compare with this git revision")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON line")
+    ap.add_argument("--phases", action="store_true", help="time each phase of a training step")
     args = ap.parse_args()
+    if args.phases:
+        phases(args.steps)
+        return
     if args.against:
         against(args.against, args.rounds, args.steps)
         return

@@ -1,14 +1,11 @@
 import pickle
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from tests.helpers.cli import run_cli, run_process
 
-def run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "nextword", *args], capture_output=True, text=True,
-                          timeout=300, **kw)
+run = run_cli  # most tests: the command's code in this process (tests/helpers/cli.py)
 
 
 def test_suggest_prints_three_words(tiny_model_dir):
@@ -33,7 +30,7 @@ def assert_clean_error(r):
 
 
 def test_missing_model_directory_exits_2(tmp_path):
-    assert_clean_error(run("suggest", "hi", "--model", str(tmp_path / "none")))
+    assert_clean_error(run_process("suggest", "hi", "--model", str(tmp_path / "none")))  # the real command
 
 
 @pytest.mark.parametrize("damage", ["missing_weights", "truncated_weights", "garbage_weights",
@@ -88,5 +85,5 @@ def test_train_bad_inputs_exit_2_and_leave_no_output(tmp_path):
 
 
 def test_bad_usage_exits_2():
-    r = run("suggest")
+    r = run_process("suggest")
     assert r.returncode == 2

@@ -3,20 +3,18 @@ from scratch (``--base none``); bad bases and options exit 2 with one line."""
 
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from nextword.cli import build_parser
+from tests.helpers.cli import run_cli
 from tests.helpers.user_corpus import write_user_corpus
 
 FAST = ["--minutes", "0.05", "--char-minutes", "0.02", "--no-progress"]
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "nextword", "train", *args], capture_output=True, text=True,
-                          timeout=300)
+    return run_cli("train", *args)
 
 
 def assert_clean_error(r, words: str):
