@@ -20,6 +20,7 @@ and the seconds the row took to build (learning or training). Work files go to a
 
     .venv/bin/python scripts/bench/personal.py                       # all personas, all rows
     .venv/bin/python scripts/bench/personal.py --personas bash-manual --no-train --words 1000
+    .venv/bin/python scripts/bench/personal.py --no-scratch --adapt lr=0.002   # try an adapting option
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=PERSONAS, help="the personas folder")
     ap.add_argument("--words", type=int, default=4000, help="test words scored per persona")
     ap.add_argument("--no-train", action="store_true", help="skip the adapted and from-scratch rows")
+    ap.add_argument("--no-scratch", action="store_true", help="skip the from-scratch row")
+    ap.add_argument("--adapt", nargs="*", default=[], metavar="KEY=VALUE",
+                    help="options for adapting, as nextword.train takes them (e.g. lr=0.002)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -50,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     names = args.personas or sorted(p.name[: -len("-train.txt")] for p in args.data.glob("*-train.txt"))
     known = set(nextword.load().tokenizer.ids)
+    adapt_options = {k: json.loads(v) for k, v in (o.split("=", 1) for o in args.adapt)}
     results: dict[str, dict] = {}
     for name in names:
         train_path = args.data / f"{name}-train.txt"
@@ -74,13 +79,17 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_train:
             with tempfile.TemporaryDirectory(prefix="nextword-personal-") as work:
                 started = time.monotonic()
-                nextword.train(train_path, Path(work) / "adapted", base="default", progress=False)
+                nextword.train(train_path, Path(work) / "adapted", base="default", progress=False,
+                               **adapt_options)
                 adapt_seconds = time.monotonic() - started
                 adapted = nextword.load(Path(work) / "adapted")
                 score("adapted", adapted, adapt_seconds)
                 started = time.monotonic()
                 adapted.learn(train_text)
                 score("adapted + learn()", adapted, adapt_seconds + time.monotonic() - started)
+                if args.no_scratch:
+                    results[name] = rows
+                    continue
                 # the same budget: the word and char models get the minutes adapting gave them
                 spent = json.loads((Path(work) / "adapted" / "config.json").read_text())["adaptation"]
                 started = time.monotonic()
