@@ -120,8 +120,8 @@ class SuggestTextArea(TextArea):
         # the first correction builds the corrector's index (~0.2 s): not on a keystroke
         self.model.correct("teh", "", 1)
         self.model.suggest("Th", 3)
-        # the model's ~200k long-lived objects would make each full garbage collection (run
-        # now and then as typing allocates) a pause of 0.2-0.6 s; they are never garbage
+        # the model's ~185k long-lived objects make a full garbage collection (run now and then
+        # as typing allocates) a pause of ~0.2 s on a keystroke; they are never garbage
         gc.freeze()
 
     # -- edits ---------------------------------------------------------------------------------
