@@ -33,6 +33,11 @@ def derived(owner: nn.Module, name: str, sources: Sequence[torch.Tensor], build:
     return value
 
 
+def cpu_inference(x: torch.Tensor) -> bool:
+    """Whether ``x`` is computed on at inference (no autograd) on the CPU, where the copies pay."""
+    return not torch.is_grad_enabled() and x.device.type == "cpu"
+
+
 def single_row(x: torch.Tensor) -> bool:
-    """Whether ``x`` is one row at inference (no autograd), the case the derived copies serve."""
-    return x.numel() == x.shape[-1] and not torch.is_grad_enabled() and x.device.type == "cpu"
+    """Whether ``x`` is one row at CPU inference, the case the transposed copies serve."""
+    return x.numel() == x.shape[-1] and cpu_inference(x)

@@ -9,7 +9,7 @@ import warnings
 import torch
 from torch import nn
 
-from nextword.core.derived import derived, single_row
+from nextword.core.derived import cpu_inference, derived
 
 State = tuple[torch.Tensor, torch.Tensor]
 STEP_LOOP = 4  # at inference, sequences up to this long run through ``LSTMCore.step``
@@ -34,7 +34,7 @@ class LSTMCore(nn.Module):
         self.out_size = proj_size or hidden_size
 
     def forward(self, x: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
-        if x.shape[1] <= STEP_LOOP and x.shape[0] <= 4 and not self.training and single_row(x[0, 0]):
+        if x.shape[1] <= STEP_LOOP and x.shape[0] <= 4 and not self.training and cpu_inference(x):
             outs = []
             for t in range(x.shape[1]):  # a few tokens (a word and its punctuation): step by step
                 out, state = self.step(x[:, t:t + 1], state)
