@@ -44,12 +44,13 @@ def sample_text(n_keys: int) -> str:
 
 
 def typo_text(n_keys: int) -> str:
-    """Sentences as typed with their typos (second column of the sentence set), one per line."""
+    """Sentences as typed with their typos (the noisy side of the sentence set), one per line."""
+    from nextword.correct.evaluate import read_sentences
+
     lines, total = [], 0
-    for row in TYPOS.read_text("utf-8").splitlines():
-        typed = row.split("\t")[1]
-        lines.append(typed)
-        total += len(typed) + 1
+    for _, noisy in read_sentences(TYPOS):
+        lines.append(" ".join(noisy))
+        total += len(lines[-1]) + 1
         if total >= n_keys:
             break
     return "\n".join(lines)[:n_keys].rsplit(" ", 1)[0] + " "

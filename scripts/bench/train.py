@@ -71,6 +71,16 @@ def on_disk(ids: np.ndarray, work: Path):
     return TokenFile.write(work / "ids.tokens", [ids])
 
 
+def bundled_corpus(vocab_size: int):
+    """The bundled corpus: its paragraphs, a tokenizer built on them, and their token ids."""
+    from nextword.text.corpus import read_corpus
+    from nextword.text.tokenizer import WordTokenizer
+
+    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
+    tok = WordTokenizer.build(paras, vocab_size)
+    return paras, tok, tok.encode_paragraphs(paras)
+
+
 def measure(steps: int, hidden_size: int | None) -> dict:
     """Train ``steps`` batches after 3 warm-up steps; tokens/s and what it means."""
     from dataclasses import replace
@@ -78,14 +88,11 @@ def measure(steps: int, hidden_size: int | None) -> dict:
     from nextword.core.trainer import TrainConfig, Trainer
     from nextword.lm.model import LanguageModel
     from nextword.lm.train import TypingTrainOptions
-    from nextword.text.corpus import read_corpus
     from nextword.text.streams import TokenStream
-    from nextword.text.tokenizer import WordTokenizer
 
     opts = TypingTrainOptions.from_kwargs(**({"hidden_size": hidden_size} if hidden_size else {}))
-    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
-    tok = WordTokenizer.build(paras, opts.word.vocab_size)
-    ids = tok.encode_paragraphs(paras).astype(np.int32)
+    paras, tok, ids = bundled_corpus(opts.word.vocab_size)
+    ids = ids.astype(np.int32)
     words_per_token = sum(len(p.split()) for p in paras) / len(ids)
     cfg = replace(opts.word, vocab_size=tok.vocab_size)
     share = np.histogram(ids, bins=np.array([0, *cfg.cutoffs, cfg.vocab_size]))[0] / len(ids)
@@ -168,14 +175,11 @@ def phases(steps: int) -> None:
 
     from nextword.lm.model import LanguageModel
     from nextword.lm.train import TypingTrainOptions
-    from nextword.text.corpus import read_corpus
     from nextword.text.streams import TokenStream
-    from nextword.text.tokenizer import WordTokenizer
 
     opts = TypingTrainOptions()
-    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
-    tok = WordTokenizer.build(paras, opts.word.vocab_size)
-    word_ids = tok.encode_paragraphs(paras).astype(np.int64)
+    paras, tok, word_ids = bundled_corpus(opts.word.vocab_size)
+    word_ids = word_ids.astype(np.int64)
     char_ids = np.array(tok.encode_chars("\n".join(paras)[:2_000_000]), dtype=np.int64)
     runs = (("word", replace(opts.word, vocab_size=tok.vocab_size), word_ids, opts.batch_size, opts.bptt),
             ("char", replace(opts.char, vocab_size=len(tok.chars)), char_ids, 64, 100))
