@@ -9,7 +9,8 @@
    up ``REPLAY_SHARE`` of the training stream, so the model does not forget general English.
    The char LSTM is fine-tuned briefly on the corpus's characters.
 3. A Kneser-Ney n-gram of the user's text joins the base n-gram, and the mixture weights (LSTM,
-   both n-grams, document cache) are refitted by EM on the corpus's validation half.
+   both n-grams, the document caches) are refitted by EM on the corpus's validation half, each
+   paragraph read after the text before it (``mixture.tuning_stream``).
 4. The base and the adapted model are scored by the same code (``evaluate_text``) on the other
    validation half: the before/after table, stored in config.json under ``adaptation``.
 
@@ -39,7 +40,7 @@ from nextword.lm.fitting import (
     token_counts,
     train_batch_size,
 )
-from nextword.lm.mixture import tune_mixture
+from nextword.lm.mixture import tune_mixture, tuning_stream
 from nextword.lm.model import LanguageModel
 from nextword.lm.modeldir import (
     MODEL_KIND,
@@ -154,7 +155,9 @@ def adapt(corpus: Corpus, out: Path, base_dir: Path, resume: bool, options: dict
         word_lm, word_summary, char_lm, char_summary = _fine_tune(base, data, work, opts, minutes, resume,
                                                                  progress)
         ngram, user_ngram, ngram_ids, user_ids = _ngrams(base_dir, data, opts)
-        weights, mixture_ppl = tune_mixture(word_lm, ngram, data.val_ids, user_ngram)
+        split = corpus.split(opts.val_fraction)  # the tuning half: every other validation paragraph
+        tune_ids, scored = tuning_stream(split, data.tok, every=2 if split.n_val >= 2 else 1)
+        weights, mixture_ppl = tune_mixture(word_lm, ngram, tune_ids, scored, user_ngram)
         unigram = _unigram(base, data)
         adapted = TypingModel(data.tok, word_lm, char_lm, ngram, unigram, weights, user_ngram=user_ngram)
         report = before_after(_base_model(base, base_dir), adapted, data.report_text, progress)

@@ -1,18 +1,31 @@
-"""How the typing model's parts are mixed: the word LSTM, the Kneser-Ney n-gram, a cache of the
-document's recent words and, in an adapted model, an n-gram of the user's text, interpolated with
-weights fitted by EM on validation text.
+"""How the typing model's parts are mixed: the word LSTM, the Kneser-Ney n-gram, two caches of the
+document (its recent words, and the phrases it repeats) and, in an adapted model, an n-gram of the
+user's text, interpolated with weights fitted by EM on validation text.
 ``TypingModel.mix`` applies the weights; this module fits them.
+
+The caches are only worth what the text just before a word says, so the weights are fitted on
+validation paragraphs read after the corpus text that precedes each of them (``tuning_stream``),
+as the user will type after what they wrote before, not on the validation paragraphs strung
+together.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import numpy as np
 import torch
 
 from nextword.lm.model import LanguageModel
 from nextword.lm.ngram import KneserNey
+from nextword.text.corpus import CorpusSplit
+from nextword.text.tokenizer import WordTokenizer
 
-CACHE_WINDOW = 400  # recent tokens the document cache remembers
+CACHE_WINDOW = 400      # recent tokens the document caches remember
+PHRASE_PRIOR = 1.0      # pseudo-count of the shorter context in the phrase cache's back-off
+MAX_TUNE_TOKENS = 150_000  # of the tuning stream (context included): enough for a few weights
+CHARS_PER_TOKEN = 5     # of English text, about (how much text fills the caches' window)
 
 
 def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | None = None,
@@ -28,6 +41,41 @@ def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | 
     if ids is not None:
         return (window[:, None] == np.asarray(ids)[None, :]).sum(0) / len(window)
     return np.bincount(window, minlength=vocab_size)[:vocab_size] / len(window)
+
+
+def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | None = None,
+                       ids: np.ndarray | None = None):
+    """The document's own n-grams: what followed the last two tokens (and the last one) earlier
+    in the last ``CACHE_WINDOW`` tokens, backed off (a Dirichlet prior of ``PHRASE_PRIOR``) to
+    the shorter context and in the end to ``cache_probs``. It keeps the order of the phrases a
+    document repeats (an option's name and its argument, a character's full name), which the
+    word cache cannot. ``target`` and ``ids`` as in ``cache_probs``."""
+    window = np.asarray(context[-CACHE_WINDOW:])
+    if len(window) == 0:
+        return cache_probs(window, vocab_size, target, ids)
+    # only the window's own tokens can have a probability: work on those
+    words, index = np.unique(window, return_inverse=True)
+    p = np.bincount(index, minlength=len(words)) / len(window)
+    for k in (1, 2):  # the last token, then the last two
+        if len(window) <= k:
+            break
+        same = window[: len(window) - k] == window[len(window) - k]
+        for j in range(1, k):
+            same &= window[j: len(window) - k + j] == window[len(window) - k + j]
+        followers = index[k:][same]
+        if not len(followers):
+            break  # a context never seen has no seen extension either
+        p = (np.bincount(followers, minlength=len(words)) + PHRASE_PRIOR * p) / (len(followers) + PHRASE_PRIOR)
+    if target is not None:
+        at = np.searchsorted(words, target)
+        return float(p[at]) if at < len(words) and words[at] == target else 0.0
+    if ids is None:
+        out = np.zeros(vocab_size)
+        out[words[words < vocab_size]] = p[words < vocab_size]
+        return out
+    ids = np.asarray(ids)
+    at = np.minimum(np.searchsorted(words, ids), len(words) - 1)
+    return np.where(words[at] == ids, p[at], 0.0)
 
 
 def mixture_weights(components: list[np.ndarray]) -> list[float]:
@@ -64,23 +112,63 @@ def lstm_target_probs(lm: LanguageModel, ids: np.ndarray, rows: int = 1, chunk: 
 
 
 def component_probs(word_lm: LanguageModel | None, ngrams: dict[str, KneserNey], ids: np.ndarray,
-                    vocab_size: int, rows: int = 1) -> dict[str, np.ndarray]:
-    """p(ids[t+1] | ids[..t]) at every position under each part of a typing model's mixture:
-    "lstm" (when there is one), each n-gram by name, and "cache" (the document's recent words)."""
+                    vocab_size: int, rows: int = 1, scored: np.ndarray | None = None
+                    ) -> dict[str, np.ndarray]:
+    """p(ids[t+1] | ids[..t]) under each part of a typing model's mixture: "lstm" (when there is
+    one), each n-gram by name, "cache" (the document's recent words) and "phrase_cache" (its
+    repeated phrases); at every position, or only where ``scored`` (one flag per token of
+    ``ids``) marks the next token as scored."""
     ids = np.asarray(ids)
-    parts = {} if word_lm is None else {"lstm": lstm_target_probs(word_lm, ids, rows)}
-    parts.update({name: ngram.stream_probs(ids)[0] for name, ngram in ngrams.items()})
-    parts["cache"] = np.array([cache_probs(ids[max(0, t + 1 - CACHE_WINDOW): t + 1], vocab_size, ids[t + 1])
-                               for t in range(len(ids) - 1)])
+    at = np.arange(len(ids) - 1) if scored is None else np.flatnonzero(np.asarray(scored)[1:])
+    parts = {} if word_lm is None else {"lstm": lstm_target_probs(word_lm, ids, rows)[at]}
+    parts.update({name: ngram.stream_probs(ids)[0][at] for name, ngram in ngrams.items()})
+    for name, probs in (("cache", cache_probs), ("phrase_cache", phrase_cache_probs)):
+        parts[name] = np.array([probs(ids[max(0, t + 1 - CACHE_WINDOW): t + 1], vocab_size, int(ids[t + 1]))
+                                for t in at])
     return parts
 
 
-def tune_mixture(word_lm: LanguageModel, ngram: KneserNey, val_ids: np.ndarray,
+def tuning_stream(split: CorpusSplit, tok: WordTokenizer, every: int = 1, max_tokens: int = MAX_TUNE_TOKENS
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """What the mixture weights are fitted on: every ``every``-th validation paragraph of
+    ``split`` after the text that precedes it in the corpus (``CorpusSplit.val_in_context``),
+    as token ids (at most ``max_tokens``), and one flag per token: whether it is scored (a
+    token of a validation paragraph; not its boundary token, not the text before it)."""
+    paragraphs = split.val_in_context(CACHE_WINDOW * CHARS_PER_TOKEN, every)
+    ids, flags, size = [], [], 0
+    for chunk, scored in _encoded(paragraphs, tok):
+        ids.append(chunk)
+        flags.append(np.full(len(chunk), scored))
+        flags[-1][0] = False
+        size += len(chunk)
+        if size >= max_tokens:
+            break
+    if not ids:
+        return np.zeros(0, np.int32), np.zeros(0, bool)
+    return np.concatenate(ids)[:max_tokens], np.concatenate(flags)[:max_tokens]
+
+
+def _encoded(paragraphs: Iterable[tuple[str, bool]], tok: WordTokenizer, batch: int = 512
+             ) -> Iterator[tuple[np.ndarray, bool]]:
+    """Each paragraph's token ids (boundary first) with its flag, encoded ``batch`` at a time."""
+    buf: list[tuple[str, bool]] = []
+    for pair in chain(paragraphs, [None]):
+        if pair is not None:
+            buf.append(pair)
+        if buf and (pair is None or len(buf) >= batch):
+            yield from zip(tok.encode_each([p for p, _ in buf]), [s for _, s in buf], strict=True)
+            buf = []
+
+
+def tune_mixture(word_lm: LanguageModel | None, ngram: KneserNey, ids: np.ndarray, scored: np.ndarray | None = None,
                  user_ngram: KneserNey | None = None) -> tuple[dict, float]:
-    """Interpolation weights of LSTM, n-gram, document cache and (an adapted model's) n-gram of
-    the user's text, fitted by EM on validation; and the mixture's validation perplexity."""
+    """Interpolation weights of LSTM, n-gram, the document caches and (an adapted model's) n-gram
+    of the user's text, fitted by EM on the tokens of ``ids`` that ``scored`` marks (all when
+    None; see ``tuning_stream``); and the mixture's perplexity there."""
     ngrams = {"ngram": ngram} if user_ngram is None else {"ngram": ngram, "user_ngram": user_ngram}
-    parts = component_probs(word_lm, ngrams, np.asarray(val_ids[:60_000]), ngram.vocab_size, rows=8)
+    ids = np.asarray(ids[:MAX_TUNE_TOKENS])
+    scored = None if scored is None else np.asarray(scored[:MAX_TUNE_TOKENS])
+    parts = component_probs(word_lm, ngrams, ids, ngram.vocab_size, rows=8, scored=scored)
     w = mixture_weights(list(parts.values()))
     mix = sum(wi * p for wi, p in zip(w, parts.values(), strict=True))
     return dict(zip(parts, w, strict=True)), float(np.exp(-np.log(mix).mean()))

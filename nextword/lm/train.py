@@ -36,7 +36,7 @@ from nextword.lm.fitting import (
     token_counts,
     train_batch_size,
 )
-from nextword.lm.mixture import tune_mixture
+from nextword.lm.mixture import tune_mixture, tuning_stream
 from nextword.lm.modeldir import MODEL_KIND, read_lexicon, write_lexicon, write_model_dir
 from nextword.lm.ngram import KneserNey
 from nextword.lm.options import FLAT_OPTIONS, SHAPE_OPTIONS, TypingTrainOptions
@@ -190,7 +190,7 @@ def _train_from_scratch(docs: Corpus, out: Path, opts: TypingTrainOptions, resum
         return out
     ngram_ids = ngram_sample(train_ids, opts.ngram_max_tokens, tok.bos_id)
     ngram = KneserNey.build(ngram_ids, tok.vocab_size, opts.ngram_order)
-    weights, mixture_ppl = tune_mixture(word_lm, ngram, val_ids)
+    weights, mixture_ppl = tune_mixture(word_lm, ngram, *tuning_stream(docs.split(opts.val_fraction), tok))
     unigram = token_counts(train_ids, tok.vocab_size)
     config = {
         **ckpt.model_header(MODEL_KIND),

@@ -1,7 +1,7 @@
 """The typing model: next-word suggestions, word completion and (through ``correct``) correction.
 
 A suggestion is drawn from one distribution over the word vocabulary: the word LSTM, the
-Kneser-Ney n-gram and a cache of the document's recent words, interpolated with weights fitted on
+Kneser-Ney n-gram and caches of the document's recent words and phrases, interpolated with weights fitted on
 validation text at training time. The work is incremental:
 
 * the text is re-tokenized only after its last whitespace; everything before it is cached;
@@ -24,7 +24,7 @@ import numpy as np
 
 from nextword.lm.chars import CharModel
 from nextword.lm.incremental import ContextTokens, LSTMCursor
-from nextword.lm.mixture import CACHE_WINDOW, cache_probs
+from nextword.lm.mixture import CACHE_WINDOW, cache_probs, phrase_cache_probs
 from nextword.lm.model import LanguageModel
 from nextword.lm.modeldir import read_model_dir
 from nextword.lm.ngram import KneserNey
@@ -45,9 +45,12 @@ class Corrections(Protocol):
     def autocorrect(self, text: str) -> str: ...
 
 
+MIXTURE_PARTS = ("lstm", "ngram", "cache", "phrase_cache", "user_ngram")
+
+
 def normalised_weights(weights: dict[str, float], present: list[str]) -> dict[str, float]:
     """The mixture weights of the parts a model has (``present``), summing to 1."""
-    w = {k: float(weights.get(k, 0.0)) if k in present else 0.0 for k in ("lstm", "ngram", "cache", "user_ngram")}
+    w = {k: float(weights.get(k, 0.0)) if k in present else 0.0 for k in MIXTURE_PARTS}
     total = sum(w.values())
     if total <= 0:
         raise ValueError("a typing model needs at least one component with a positive weight")
@@ -72,7 +75,7 @@ class TypingModel:
         self.unigram = unigram
         self.config = config or {}
         self.path = path
-        present = {"lstm": word_lm, "ngram": ngram, "cache": True, "user_ngram": user_ngram}
+        present = {"lstm": word_lm, "ngram": ngram, "cache": True, "phrase_cache": True, "user_ngram": user_ngram}
         self.weights = normalised_weights(weights, [k for k, part in present.items() if part is not None])
         self.user_words: set[str] = set()    # the user's dictionary: never corrected
         self.known_words: dict[str, int] = {}  # real words outside the vocabulary (lexicon.py)
@@ -140,6 +143,8 @@ class TypingModel:
             p += w["user_ngram"] * self.user_ngram.probs(context[-(self.user_ngram.order - 1):], ids)
         if w["cache"]:
             p += w["cache"] * cache_probs(context, V, ids=ids)
+        if w["phrase_cache"]:
+            p += w["phrase_cache"] * phrase_cache_probs(context, V, ids=ids)
         if ids is not None and personal and self.personal.version:
             p = self.personal.blend(p, list(context[-3:]), ids)
         return p

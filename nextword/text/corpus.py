@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,9 +110,13 @@ class CorpusSplit:
     def _is_val(self, para: str) -> bool:
         return zlib.crc32(para.encode("utf-8")) % 10_000 < self._threshold
 
+    def _on_val_side(self, i: int, para: str) -> bool:
+        """Whether paragraph number ``i`` of the corpus (``para``) is a validation paragraph."""
+        return self._is_val(para) != (i == self._moved)
+
     def _side(self, want_val: bool) -> Iterator[str]:
         for i, para in enumerate(self.corpus.paragraphs()):
-            if (self._is_val(para) != (i == self._moved)) == want_val:
+            if self._on_val_side(i, para) == want_val:
                 yield para
 
     def train(self) -> Iterator[str]:
@@ -121,6 +126,34 @@ class CorpusSplit:
     def val(self) -> Iterator[str]:
         """Validation paragraphs, streamed."""
         return self._side(True)
+
+    def val_in_context(self, before_chars: int, every: int = 1) -> Iterator[tuple[str, bool]]:
+        """Every ``every``-th validation paragraph (flagged True), each after the corpus text
+        that precedes it (flagged False: whole paragraphs, the earliest cut to its end, about
+        ``before_chars`` characters, none given twice), in corpus order."""
+        before: deque[str] = deque()
+        size = n_val = 0
+        for i, para in enumerate(self.corpus.paragraphs()):
+            is_val = self._on_val_side(i, para)
+            if is_val and n_val % every == 0:
+                if before and size > before_chars:
+                    before[0] = _tail(before[0], before_chars - (size - len(before[0])))
+                yield from ((p, False) for p in before if p)
+                yield para, True
+                before.clear()
+                size = 0
+            else:
+                before.append(para)
+                size += len(para)
+                while size - len(before[0]) >= before_chars:
+                    size -= len(before.popleft())
+            n_val += is_val
+
+
+def _tail(text: str, chars: int) -> str:
+    """About the last ``chars`` characters of ``text``, starting at a word."""
+    cut = text[-chars:]
+    return cut.split(" ", 1)[-1] if len(cut) < len(text) else cut
 
 
 def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None = None) -> list[Path]:

@@ -175,8 +175,12 @@ class WordTokenizer:
             yield self._encode_batch(buf)
 
     def _encode_batch(self, paragraphs: list[str]) -> np.ndarray:
+        return np.concatenate(self.encode_each(paragraphs))
+
+    def encode_each(self, paragraphs: list[str]) -> list[np.ndarray]:
+        """Each paragraph's token ids, the boundary token first (encoded in parallel)."""
         encs = self.hf.encode_batch(paragraphs, add_special_tokens=False)
-        return np.concatenate([np.array([self.bos_id, *e.ids], dtype=np.int32) for e in encs])
+        return [np.array([self.bos_id, *e.ids], dtype=np.int32) for e in encs]
 
     def encode_paragraphs(self, paragraphs: Iterable[str]) -> np.ndarray:
         """All token ids of the paragraphs in one array (see ``encode_chunks``)."""

@@ -15,8 +15,10 @@ For each persona in ``../shared/data/personal/`` (``NAME-train.txt``: a person's
 * adapted + learn()  the adapted model after ``learn(train text)`` (what the editor serves)
 
 Columns: top-1, top-3, keystroke savings (docs/API.md), new-word recall (of the test words
-outside the bundled vocabulary, the share offered among the 3 suggestions before fully typed)
-and the seconds the row took to build (learning or training). Work files go to a temp folder.
+outside the bundled vocabulary, the share offered among the 3 suggestions before fully typed),
+general (the word LSTM's own perplexity on general English, ``heldout/fortunes-block.txt``: what
+adapting costs outside the user's writing) and the seconds the row took to build (learning or
+training). Work files go to a temp folder.
 
     .venv/bin/python scripts/bench/personal.py                       # all personas, all rows
     .venv/bin/python scripts/bench/personal.py --personas bash-manual --no-train --words 1000
@@ -34,6 +36,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PERSONAS = ROOT.parent / "shared" / "data" / "personal"
+GENERAL = ROOT / "heldout" / "fortunes-block.txt"
+GENERAL_TOKENS = 20_000
+
+
+def general_perplexity(model) -> float | None:
+    """The word LSTM's perplexity (alone, over its own vocabulary) on the first
+    ``GENERAL_TOKENS`` tokens of ``GENERAL``; None for a model without one."""
+    import numpy as np
+
+    from nextword.lm.mixture import lstm_target_probs
+
+    if getattr(model, "word_lm", None) is None:
+        return None
+    paragraphs = [p for p in GENERAL.read_text("utf-8").splitlines() if p.strip()]
+    ids = model.tokenizer.encode_paragraphs(paragraphs)[:GENERAL_TOKENS]
+    return float(np.exp(-np.log(lstm_target_probs(model.word_lm, ids, rows=8)).mean()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         rows: dict[str, dict] = {}
 
         def score(label: str, model, seconds: float, rows: dict = rows, test: str = test) -> None:
-            rows[label] = r = {**evaluate_typing(model, test, args.words, known=known), "seconds": seconds}
+            rows[label] = r = {**evaluate_typing(model, test, args.words, known=known), "seconds": seconds,
+                               "general_ppl": general_perplexity(model)}
+            general = "-" if r["general_ppl"] is None else f"{r['general_ppl']:.0f}"
             print(f"  {label:<18} top-1 {r['top1']:6.1%}  top-3 {r['top3']:6.1%}  KSR {r['ksr']:6.1%}  "
-                  f"new-word recall {r['new_word_recall']:6.1%}  ({seconds:.0f} s)", flush=True)
+                  f"new-word recall {r['new_word_recall']:6.1%}  general {general:>4}  ({seconds:.0f} s)",
+                  flush=True)
 
         print(f"{name}: {len(train_text.split()):,} train words -> {args.words:,} test words", flush=True)
         started = time.monotonic()

@@ -54,7 +54,7 @@ def test_new_words_are_suggested_in_the_users_case(adapted):
 
 def test_the_adapted_model_has_a_user_ngram_refitted_weights_and_a_before_after_table(adapted_dir, adapted):
     cfg = json.loads((adapted_dir / "config.json").read_text())
-    assert set(cfg["mixture"]) == {"lstm", "ngram", "cache", "user_ngram"}
+    assert set(cfg["mixture"]) == {"lstm", "ngram", "cache", "phrase_cache", "user_ngram"}
     assert cfg["mixture"]["user_ngram"] > 0 and adapted.user_ngram is not None
     assert adapted.weights["user_ngram"] == pytest.approx(cfg["mixture"]["user_ngram"])
     report = cfg["adaptation"]["report"]
