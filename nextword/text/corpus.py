@@ -28,6 +28,8 @@ from nextword.errors import InputError
 TEXT_SUFFIXES_SKIPPED = {".safetensors", ".pt", ".bin", ".gz", ".zip", ".png", ".jpg", ".pdf"}
 BLOCK = 1 << 22  # bytes read at a time; also the sample that decides a file's paragraph style
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LINE = re.compile("\n")
+MAX_WRAPPED_LINES = 30  # lines of a hard-wrapped paragraph, on average, at most
 _SPACES = re.compile(r"\s+")
 _TEXT = re.compile(r"\S")  # anything that survives whitespace collapsing makes a paragraph
 
@@ -235,18 +237,28 @@ def _clean(block: str) -> str:
     return unicodedata.normalize("NFC", _SPACES.sub(" ", block).strip())
 
 
+def paragraph_separator(text: str) -> re.Pattern:
+    """How ``text`` (newlines normalised) separates paragraphs: by blank lines when it is
+    hard-wrapped prose (blank lines at least every ``MAX_WRAPPED_LINES`` lines on average),
+    otherwise one paragraph per line. A stray blank line in a one-paragraph-per-line file (a
+    chat log, a list of notes) thus does not merge everything around it into two paragraphs."""
+    blanks = len(_BLANK_LINE.findall(text))
+    if not blanks:
+        return _LINE
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    return _BLANK_LINE if blanks * MAX_WRAPPED_LINES >= lines else _LINE
+
+
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs of a text: blank-line separated blocks when the text has blank lines (hard-wrapped
-    prose), otherwise one paragraph per line. Whitespace collapsed, Unicode NFC."""
+    """Paragraphs of a text (``paragraph_separator``). Whitespace collapsed, Unicode NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    return [p for p in map(_clean, blocks) if p]
+    return [p for p in map(_clean, paragraph_separator(text).split(text)) if p]
 
 
 def file_paragraphs(path: Path, encoding: str = "utf-8-sig", block_size: int = BLOCK) -> Iterator[str]:
     """``split_paragraphs`` of a file, streamed ``block_size`` bytes at a time. The paragraph
-    style (blank lines or one per line) is decided on the first ``BLOCK`` characters, which are
-    the whole file for most files."""
+    style (``paragraph_separator``) is decided on the first ``BLOCK`` characters, which are the
+    whole file for most files."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     separator: re.Pattern | None = None
     carry = ""
@@ -260,7 +272,7 @@ def file_paragraphs(path: Path, encoding: str = "utf-8-sig", block_size: int = B
                 if raw and len(text) < BLOCK:
                     carry = text + tail
                     continue
-                separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile("\n")
+                separator = paragraph_separator(text)
             pieces = separator.split(text)
             carry = (pieces.pop() + tail) if raw else ""
             for piece in pieces:

@@ -32,6 +32,16 @@ def test_one_paragraph_per_line_without_blank_lines():
     assert split_paragraphs("one\ntwo\nthree\n") == ["one", "two", "three"]
 
 
+def test_a_stray_blank_line_does_not_merge_a_one_paragraph_per_line_file(tmp_path):
+    lines = [f"Message number {i} of the chat log." for i in range(100)]
+    text = "\n".join(lines[:40]) + "\n\n" + "\n".join(lines[40:]) + "\n"
+    assert split_paragraphs(text) == lines
+    (tmp_path / "chat.txt").write_text(text)
+    assert list(file_paragraphs(tmp_path / "chat.txt")) == lines
+    wrapped = "\n\n".join("A hard-wrapped\nparagraph of\nprose here." for _ in range(5))
+    assert split_paragraphs(wrapped) == ["A hard-wrapped paragraph of prose here."] * 5
+
+
 def test_binary_and_non_utf8_files_are_skipped_with_a_warning(tmp_path):
     (tmp_path / "good.txt").write_text("Some good text here.\n")
     (tmp_path / "blob.dat").write_bytes(b"\x00\x01\x02binary\x00" * 50)
