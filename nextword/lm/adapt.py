@@ -29,7 +29,7 @@ import numpy as np
 
 from nextword.core import checkpoint as ckpt
 from nextword.errors import InputError, ModelFileError
-from nextword.lm.adapt_data import AdaptData, prepare_adapt
+from nextword.lm.adapt_data import AdaptData, prepare_adapt, tuning_every
 from nextword.lm.evaluate import evaluate_text
 from nextword.lm.extend import extend_lm, with_config
 from nextword.lm.fitting import (
@@ -155,8 +155,8 @@ def adapt(corpus: Corpus, out: Path, base_dir: Path, resume: bool, options: dict
         word_lm, word_summary, char_lm, char_summary = _fine_tune(base, data, work, opts, minutes, resume,
                                                                  progress)
         ngram, user_ngram, ngram_ids, user_ids = _ngrams(base_dir, data, opts)
-        split = corpus.split(opts.val_fraction)  # the tuning half: every other validation paragraph
-        tune_ids, scored = tuning_stream(split, data.tok, every=2 if split.n_val >= 2 else 1)
+        split = corpus.split(opts.val_fraction)
+        tune_ids, scored = tuning_stream(split, data.tok, every=tuning_every(split.n_val))
         weights, mixture_ppl = tune_mixture(word_lm, ngram, tune_ids, scored, user_ngram)
         unigram = _unigram(base, data)
         adapted = TypingModel(data.tok, word_lm, char_lm, ngram, unigram, weights, user_ngram=user_ngram)

@@ -105,12 +105,17 @@ def replay_paragraphs(replay: Corpus, want_tokens: int) -> Iterator[str]:
         yield para
 
 
+def tuning_every(n_val: int) -> int:
+    """Of ``n_val`` validation paragraphs, every how many-th one is in the tuning half: they
+    alternate with the scored half (one paragraph is in both)."""
+    return 2 if n_val >= 2 else 1
+
+
 def _halves(paragraphs: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Alternate paragraphs to the tuning and the scored half (one paragraph: both)."""
+    """The tuning and the scored half of the validation paragraphs (``tuning_every``)."""
     paras = list(paragraphs)
-    if len(paras) < 2:
-        return paras, paras
-    return paras[0::2], paras[1::2]
+    every = tuning_every(len(paras))
+    return paras[0::every], (paras[1::2] if every == 2 else paras)
 
 
 def _capped_text(paragraphs: list[str], max_chars: int) -> str:

@@ -12,7 +12,7 @@ together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import islice
 
 import numpy as np
 import torch
@@ -111,19 +111,22 @@ def lstm_target_probs(lm: LanguageModel, ids: np.ndarray, rows: int = 1, chunk: 
     return torch.cat(out, dim=1).reshape(-1).numpy().astype(np.float64)[:n]
 
 
+CACHES = {"cache": cache_probs, "phrase_cache": phrase_cache_probs}
+
+
 def component_probs(word_lm: LanguageModel | None, ngrams: dict[str, KneserNey], ids: np.ndarray,
-                    vocab_size: int, rows: int = 1, scored: np.ndarray | None = None
-                    ) -> dict[str, np.ndarray]:
+                    vocab_size: int, rows: int = 1, scored: np.ndarray | None = None,
+                    caches: tuple[str, ...] = tuple(CACHES)) -> dict[str, np.ndarray]:
     """p(ids[t+1] | ids[..t]) under each part of a typing model's mixture: "lstm" (when there is
     one), each n-gram by name, "cache" (the document's recent words) and "phrase_cache" (its
-    repeated phrases); at every position, or only where ``scored`` (one flag per token of
-    ``ids``) marks the next token as scored."""
+    repeated phrases), of those named in ``caches``; at every position, or only where ``scored``
+    (one flag per token of ``ids``) marks the next token as scored."""
     ids = np.asarray(ids)
     at = np.arange(len(ids) - 1) if scored is None else np.flatnonzero(np.asarray(scored)[1:])
     parts = {} if word_lm is None else {"lstm": lstm_target_probs(word_lm, ids, rows)[at]}
     parts.update({name: ngram.stream_probs(ids)[0][at] for name, ngram in ngrams.items()})
-    for name, probs in (("cache", cache_probs), ("phrase_cache", phrase_cache_probs)):
-        parts[name] = np.array([probs(ids[max(0, t + 1 - CACHE_WINDOW): t + 1], vocab_size, int(ids[t + 1]))
+    for name in caches:
+        parts[name] = np.array([CACHES[name](ids[max(0, t + 1 - CACHE_WINDOW): t + 1], vocab_size, int(ids[t + 1]))
                                 for t in at])
     return parts
 
@@ -151,13 +154,9 @@ def tuning_stream(split: CorpusSplit, tok: WordTokenizer, every: int = 1, max_to
 def _encoded(paragraphs: Iterable[tuple[str, bool]], tok: WordTokenizer, batch: int = 512
              ) -> Iterator[tuple[np.ndarray, bool]]:
     """Each paragraph's token ids (boundary first) with its flag, encoded ``batch`` at a time."""
-    buf: list[tuple[str, bool]] = []
-    for pair in chain(paragraphs, [None]):
-        if pair is not None:
-            buf.append(pair)
-        if buf and (pair is None or len(buf) >= batch):
-            yield from zip(tok.encode_each([p for p, _ in buf]), [s for _, s in buf], strict=True)
-            buf = []
+    pairs = iter(paragraphs)
+    while chunk := list(islice(pairs, batch)):
+        yield from zip(tok.encode_each([p for p, _ in chunk]), [s for _, s in chunk], strict=True)
 
 
 def tune_mixture(word_lm: LanguageModel | None, ngram: KneserNey, ids: np.ndarray, scored: np.ndarray | None = None,

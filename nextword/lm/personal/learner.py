@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nextword.lm.mixture import component_probs
+from nextword.lm.mixture import CACHES, component_probs
 from nextword.lm.personal.model import PersonalModel
 from nextword.lm.personal.store import PersonalStore
 
@@ -23,7 +23,8 @@ def model_probs(model: TypingModel, ids: np.ndarray) -> np.ndarray:
     lm = model.word_lm if model.weights["lstm"] else None
     ngrams = {name: getattr(model, name) for name in ("ngram", "user_ngram")
               if getattr(model, name, None) is not None and model.weights.get(name)}
-    parts = component_probs(lm, ngrams, ids, model.tokenizer.vocab_size, rows=8)
+    caches = tuple(name for name in CACHES if model.weights.get(name))  # a part weighing 0 costs nothing
+    parts = component_probs(lm, ngrams, ids, model.tokenizer.vocab_size, rows=8, caches=caches)
     return sum((model.weights[k] * v for k, v in parts.items() if k in model.weights), np.zeros(len(ids) - 1))
 
 
