@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--adapt", nargs="*", default=[], metavar="KEY=VALUE",
                     help="options for adapting, as nextword.train takes them (e.g. lr=0.002)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--keep", type=Path, help="keep the trained models in this folder (PERSONA/adapted, "
+                    "PERSONA/scratch) instead of a temp folder")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         bundled.learn(train_text)
         score("+ learn()", bundled, time.monotonic() - started)
         if not args.no_train:
-            with tempfile.TemporaryDirectory(prefix="nextword-personal-") as work:
+            with tempfile.TemporaryDirectory(prefix="nextword-personal-") as temp:
+                work = args.keep / name if args.keep else temp
                 started = time.monotonic()
                 nextword.train(train_path, Path(work) / "adapted", base="default", progress=False,
                                **adapt_options)
