@@ -23,6 +23,7 @@ training). Work files go to a temp folder.
     .venv/bin/python scripts/bench/personal.py                       # all personas, all rows
     .venv/bin/python scripts/bench/personal.py --personas bash-manual --no-train --words 1000
     .venv/bin/python scripts/bench/personal.py --no-scratch --adapt lr=0.002   # try an adapting option
+    .venv/bin/python scripts/bench/personal.py --scratch-minutes 10.5          # from scratch given more time
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--adapt", nargs="*", default=[], metavar="KEY=VALUE",
                     help="options for adapting, as nextword.train takes them (e.g. lr=0.002)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--scratch-minutes", type=float,
+                    help="the from-scratch word model's budget (default: the minutes adapting got)")
     ap.add_argument("--keep", type=Path, help="keep the trained models in this folder (PERSONA/adapted, "
                     "PERSONA/scratch) instead of a temp folder")
     args = ap.parse_args(argv)
@@ -118,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                 spent = json.loads((Path(work) / "adapted" / "config.json").read_text())["adaptation"]
                 started = time.monotonic()
                 nextword.train(train_path, Path(work) / "scratch", base=None, progress=False,
-                               max_minutes=spent["word_minutes"], char_minutes=spent["char_minutes"])
+                               max_minutes=args.scratch_minutes or spent["word_minutes"],
+                               char_minutes=spent["char_minutes"])
                 score("from scratch", nextword.load(Path(work) / "scratch"), time.monotonic() - started)
         results[name] = rows
     if args.json:
