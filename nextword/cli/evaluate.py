@@ -20,7 +20,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="perplexity, top-k accuracy and keystroke savings on FILE")
     p.add_argument("files", nargs="+")
     p.add_argument("--baseline", action="store_true",
-                   help="also score the Kneser-Ney 4-gram trained on the same text")
+                   help="also score the Kneser-Ney 4-gram trained on the same text (for an "
+                        "adapted model: on the user's text)")
     p.add_argument("--max-words", type=int, default=None)
     p.add_argument("--phrases", action="store_true",
                    help="phrase completion: a typist who accepts a shown phrase when it is exactly "

@@ -165,8 +165,10 @@ def evaluate_files(model: TypingModel, paths: list[str], max_words: int | None =
 
 def ngram_baseline(model: TypingModel) -> TypingModel:
     """The Kneser-Ney baseline: same tokenizer, training text, char model and evaluation code,
-    with the n-gram as the only source of word probabilities."""
-    return TypingModel(model.tokenizer, None, model.char_lm, model.ngram, model.unigram,
+    with the n-gram as the only source of word probabilities. For an adapted model that is its
+    n-gram of the user's text (the text it was trained on; its base n-gram saw the base's)."""
+    ngram = model.ngram if model.user_ngram is None else model.user_ngram
+    return TypingModel(model.tokenizer, None, model.char_lm, ngram, model.unigram,
                        {"lstm": 0.0, "ngram": 1.0, "cache": 0.0}, model.config, model.path,
                        corrector_factory=model.corrector_factory)
 

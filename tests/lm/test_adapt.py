@@ -10,6 +10,7 @@ import torch
 import nextword
 from nextword.errors import InputError, ModelFileError
 from nextword.lm.adapt import default_minutes, report_lines, resolve_base
+from nextword.lm.evaluate import ngram_baseline
 from nextword.lm.extend import effective_rows, extend_lm
 from nextword.lm.model import LanguageModel, LMConfig
 from nextword.text.tokenizer import WordTokenizer
@@ -63,6 +64,12 @@ def test_the_adapted_model_has_a_user_ngram_refitted_weights_and_a_before_after_
     assert report["adapted"]["ksr"] > report["base"]["ksr"]  # the new words alone see to it
     lines = report_lines(cfg)
     assert "<unk>" in lines[0] and lines[2].startswith("base") and lines[3].startswith("adapted")
+
+
+def test_the_baseline_of_an_adapted_model_is_the_ngram_of_the_users_text(adapted):
+    base = ngram_baseline(adapted)
+    assert base.ngram is adapted.user_ngram and base.weights["ngram"] == 1
+    assert "kubectl" in [s.word for s in base.suggest("and we ran kub")]
 
 
 def test_a_model_directory_without_a_user_ngram_still_loads(tiny_model):
