@@ -140,11 +140,24 @@ class WordCorrector:
         return not search.search(low, c, log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- the ranked readings ----------------------------------------------------------------------
+    def no_word(self, typed: str, context: str) -> bool:
+        """Whether ``typed`` is no word at all: in neither the vocabulary, the lexicon (the
+        training text's other words and the English word list) nor the user's words, no
+        regular form of a known word (``bathtubs``), and not where a name would stand (a
+        capitalised word inside a sentence)."""
+        low = typed.lower()
+        return (low not in self.tok.ids and low not in self.scorer.lexicon
+                and low not in self.model.user_words and self.scorer.search.candidates(low).regular < 0
+                and not looks_like_name(typed, context, self.tok.ids))
+
     def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
                 ) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
         log-probabilities over the readings considered. A word that autocorrect would leave
-        alone comes back first, unchanged. ``probs``: P(next word | context) over the
+        alone comes back first, unchanged, unless it is no word at all (``no_word``): then the
+        real words near it are the suggestions (``best`` is autocorrect's decision, which
+        keeps such strings when unsure). Beyond autocorrect's candidates the words that sound
+        like a misspelling are ranked too. ``probs``: P(next word | context) over the
         vocabulary when the caller has it already (the typing model's suggestions do)."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
@@ -153,7 +166,7 @@ class WordCorrector:
         if not should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
         prior = None if probs is None or not context.strip() else LogView(probs)
-        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior)
+        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior, sounds=True)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
         keep = next(s for _, s, kind in hyps if kind == "typed") + margin
@@ -162,9 +175,10 @@ class WordCorrector:
         ranked = sorted(((w, keep if kind == "typed" else s, kind) for w, s, kind in hyps), key=lambda h: -h[1])
         scores = np.array([s for _, s, _ in ranked])
         logz = float(np.logaddexp.reduce(scores))
-        if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):
-            # an unknown typed word that lost is no suggestion: the slots go to real words
-            ranked = [h for h in ranked if h[2] != "typed"]
+        if len(ranked) > 1 and (ranked[0][2] != "typed" or self.no_word(word, context)):
+            # an unknown typed word that lost, or that no list knows, is no suggestion: the
+            # slots go to real words
+            ranked = [h for h in ranked if h[2] != "typed" or h[0] in self.tok.ids]
         out = []
         for w, s, _ in ranked[:k]:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
@@ -172,6 +186,4 @@ class WordCorrector:
         return out
 
 
-def low_unknown(ranked: Hypotheses, ids: dict[str, int]) -> bool:
-    """Whether the typed reading in ``ranked`` is a string outside the vocabulary."""
-    return any(kind == "typed" and w not in ids for w, _, kind in ranked)
+
