@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from nextword.correct.confusions import confusables
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
@@ -115,6 +116,8 @@ class WordCorrector:
         """``_settled_without_context`` for a word, where a name would stand or not (cached
         per state of the user's dictionary)."""
         reach = self.params.context_range
+        if self._confusable(typed.lower()):
+            return None
         hyps, margin = self.scorer.hypotheses(typed, need=2, above=-reach, prior=self.scorer.free_prior,
                                               name=name, errors=self.typing_errors)
         keep = next(s for _, s, k in hyps if k == "typed")
@@ -128,9 +131,16 @@ class WordCorrector:
             return match_case(typed, fixes[0][0], self.tok)
         return None
 
+    def _confusable(self, low: str) -> bool:
+        """Whether ``low`` is a vocabulary word commonly confused with another one."""
+        return low in self.tok.ids and any(w in self.tok.ids for w in confusables(low))
+
     def _clearly_fine(self, low: str) -> bool:
         """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
-        is kept without asking the language model: context rarely overturns such a gap."""
+        is kept without asking the language model: context rarely overturns such a gap. A word
+        commonly confused with another (``confusions``) never is: only context tells them apart."""
+        if self._confusable(low):
+            return False
         search = self.scorer.search
         c = search.candidates(low)
         if c.typed_id < 0:

@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from nextword.correct.confusions import confusables
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoreView, ScoringModel
@@ -105,17 +106,18 @@ class HypothesisScorer:
         errors = errors or self.errors
         user = self.search.user_candidates(low, errors)
         alike = self.search.sounds_like(low) if sounds else []
+        confused = [self.tok.ids[w] for w in confusables(low) if w in self.tok.ids] if c.typed_id >= 0 else []
         margin = self._margin(c, low)
         if looks_like_name(typed, context, self.tok.ids) if name is None else name:
             margin += self.params.margin_name
-        if not (len(c.ids) or c.splits or user or c.lexicon or alike):
+        if not (len(c.ids) or c.splits or user or c.lexicon or alike or confused):
             return [(low, 0.0, "typed")], margin
         if prior is None:
             prior = self.log_prior(context)
         if isinstance(prior, ScoreView):  # everything this decision may look up, at once
             ids = np.array([*c.ids.tolist(), c.typed_id, self.tok.unk_id, c.regular,
                             *(self.tok.ids[left] for left, _ in c.splits),
-                            *(self.tok.ids.get(w, -1) for w, _ in alike)])
+                            *(self.tok.ids.get(w, -1) for w, _ in alike), *confused])
             prior.fetch(ids[ids >= 0])
         if c.typed_id >= 0:
             keep = float(prior[c.typed_id])
@@ -132,6 +134,8 @@ class HypothesisScorer:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for w in c.lexicon:
             out.append((w, self._reading_score(low, w, 1, prior, errors), "correction"))
+        if confused:
+            out = self._with_confusions(out, confused, prior)
         found = {w for w, _, _ in out}  # the search may reach a word beyond two edits too
         for w, edits in alike:
             if w not in found:
@@ -141,6 +145,21 @@ class HypothesisScorer:
             out.append((f"{left} {right}", float(s), "correction"))
         out.sort(key=lambda h: -h[1])
         return out, margin
+
+    def _with_confusions(self, out: list[tuple[str, float, str]], confused: list[int], prior: Prior
+                         ) -> list[tuple[str, float, str]]:
+        """``out`` with the words the typed one is commonly confused with (``confusions``, ids
+        ``confused``), each scored as one edit of probability ``confusion_logp`` where that
+        beats its score as a slip."""
+        p = self.params
+        best = {w: s for w, s, kind in out if kind == "correction"}
+        for wid in confused:
+            word = self.tok.words[wid]
+            s = (float(prior[wid]) + p.unigram_weight * float(self.log_unigram[wid])
+                 + p.channel_weight * p.confusion_logp + p.edit_cost)
+            if s > best.get(word, -math.inf):
+                best[word] = s
+        return [h for h in out if h[2] != "correction"] + [(w, s, "correction") for w, s in best.items()]
 
     def _reading_score(self, low: str, word: str, edits: int, prior: Prior, errors: ErrorModel) -> float:
         """The score of reading ``low`` as ``word`` (``edits`` edits away) outside the delete
