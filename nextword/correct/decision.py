@@ -21,7 +21,7 @@ from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
-from nextword.correct.rules import looks_like_name, match_case, should_check
+from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.words import normalize
 
@@ -153,12 +153,14 @@ class WordCorrector:
     def no_word(self, typed: str, context: str) -> bool:
         """Whether ``typed`` is no word at all: in neither the vocabulary, the lexicon (the
         training text's other words and the English word list) nor the user's words, no
-        regular form of a known word (``bathtubs``), and not where a name would stand (a
-        capitalised word inside a sentence)."""
+        inflection or clitic of a known word (``bathtubs``, ``richard's``; two known words run
+        together are no proof: ``transfred`` is not ``trans`` + ``fred``), and not where a name
+        would stand (a capitalised word inside a sentence)."""
         low = typed.lower()
-        return (low not in self.tok.ids and low not in self.scorer.lexicon
-                and low not in self.model.user_words and self.scorer.search.candidates(low).regular < 0
-                and not looks_like_name(typed, context, self.tok.ids))
+        if low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words:
+            return False
+        form = regular_form(low, self.tok.ids)
+        return (form is None or form[1] == "compound") and not looks_like_name(typed, context, self.tok.ids)
 
     def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
                 ) -> list[Suggestion]:

@@ -67,22 +67,26 @@ class SoundIndex:
 
     def __init__(self, words: Iterable[str], min_key: int = 3):
         self.min_key = min_key  # shorter keys match too many words to mean anything
-        self.by_key: dict[str, list[str]] = {}
+        self.by_key: dict[str, list[str]] = {}  # by key and by key less one letter
+        self._exact: dict[str, set[str]] = {}  # by key only
         words = sorted(set(words))
         for word, key in zip(words, sound_keys(words), strict=True):
             if len(key) >= min_key:
+                self._exact.setdefault(key, set()).add(word)
                 for variant in _key_variants(key, min_key):
                     self.by_key.setdefault(variant, []).append(word)
 
-    def sounds_like(self, word: str) -> set[str]:
-        """The indexed words whose key is within one edit of ``word``'s (``word`` left out)."""
+    def sounds_like(self, word: str) -> dict[str, int]:
+        """The indexed words whose key is within one edit of ``word``'s (``word`` left out),
+        each with 0 where the keys are equal and 1 otherwise."""
         key = sound_key(word)
         if len(key) < self.min_key:
-            return set()
-        out = set()
+            return {}
+        out: dict[str, int] = {}
         for variant in _key_variants(key, self.min_key):
-            out.update(self.by_key.get(variant, ()))
-        out.discard(word)
+            for found in self.by_key.get(variant, ()):
+                out[found] = 0 if found in self._exact.get(key, ()) else 1
+        out.pop(word, None)
         return out
 
 

@@ -73,7 +73,8 @@ class CandidateSearch:
         self._typed_in, self._lost = np.maximum(*bounds)
         self._best_edit = max(errors.max_edit_logp, typing_errors.max_edit_logp)
         # what sounds like a misspelling: the vocabulary and the word list
-        self.sound_index = SoundIndex([*self.index.words, *listed])
+        self.listed = frozenset(listed)
+        self.sound_index = SoundIndex([*self.index.words, *self.listed])
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
@@ -88,7 +89,10 @@ class CandidateSearch:
     def params(self, value: CorrectorParams) -> None:
         """New parameters; the cached candidates depend on them."""
         self._params = value
-        self._lexicon_words = {w for w, n in self.lexicon.items() if n >= value.lexicon_min_count}
+        # corrections outside the vocabulary: the word list's, and the training text's other
+        # words seen often enough (seen once, a word may be a typo of the text: ``dessicated``)
+        self._lexicon_words = {w for w, n in self.lexicon.items()
+                               if n >= value.lexicon_min_count or w in self.listed}
         self.candidates = lru_cache(maxsize=50_000)(self._candidates)
         self.sounds_like = lru_cache(maxsize=50_000)(self._sounds_like)
         self.pair = lru_cache(maxsize=500_000)(self._pair)
@@ -145,12 +149,13 @@ class CandidateSearch:
             return []
         reach, found = max(p.sound_edits, len(typed) // 2), set(c.lexicon)
         ids = self.tok.ids
-        alike = [(float(self.log_unigram[ids[w]]) if w in ids else self._rarest, w)
-                 for w in self.sound_index.sounds_like(typed)
+        alike = [(-apart, float(self.log_unigram[ids[w]]) if w in ids else self._rarest, w)
+                 for w, apart in self.sound_index.sounds_like(typed).items()
                  if w not in found and abs(len(w) - len(typed)) <= reach]
         alike.sort(reverse=True)
         scored = []
-        for uni, word in alike[: 3 * p.max_sounds]:  # aligning each costs: the commonest first
+        # aligning each costs: the same sound first, then the commonest
+        for _, uni, word in alike[: 6 * p.max_sounds]:
             d = osa_distance(typed, word, reach)
             if d <= reach and (d > c.limit or word not in ids):
                 scored.append((uni + p.edit_cost * d, word, d))
