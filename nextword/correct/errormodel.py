@@ -33,7 +33,7 @@ from pathlib import Path
 from nextword.correct.substrings import MAX_PIECE
 
 START = "^"
-_RULE_CONTEXT = 2  # shared letters kept around the differing middle for substring rules
+_RULE_CONTEXT = 1  # shared letters kept around the differing middle for substring rules
 ALPHABET = START + "abcdefghijklmnopqrstuvwxyz'-"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")

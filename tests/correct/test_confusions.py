@@ -21,6 +21,7 @@ def test_each_word_of_a_set_is_confused_with_the_others():
     assert len(words) == len(set(words))  # each word in one set only
     assert confusables("then") == ("than",) and set(confusables("their")) == {"there", "they're"}
     assert confusables("the") == ()
+    assert confusables("form") == ("from",) and confusables("from") == ()  # only form for from
 
 
 @pytest.mark.parametrize(("typed", "fixed"), [
