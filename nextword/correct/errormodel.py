@@ -206,6 +206,10 @@ class ErrorModel:
         self.rules: dict[str, dict[str, float]] = {}
         for src, dst, logp in params.get("rules", ()):
             self.rules.setdefault(src, {})[dst] = logp
+        # ... and the lengths of the typed pieces each intended piece has rules for
+        self._rule_lengths = {src: sorted({len(dst) for dst in to}) for src, to in self.rules.items()}
+        # the same channel by single edits alone: a cheaper alignment to search with
+        self.plain = ErrorModel({**params, "rules": []}, unknown) if self.rules else self
         self.unknown = unknown  # an edit involving a character outside the alphabet
         # the likeliest single edit: no misspelling scores above it (bounds candidate searches)
         self.max_edit_logp = max(max(max(row) for row in t) for t in self.tables.values())
@@ -287,11 +291,14 @@ class ErrorModel:
         neg = -1e9
         d = [[neg] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
+        lengths = self._rule_lengths
+        # tails[j][length] = the typed piece of that length ending before t[j]
+        tails = [[t[j - length:j] for length in range(min(MAX_PIECE, j) + 1)] for j in range(m + 1)] if rules else ()
         for i in range(n + 1):
             row, up = d[i], d[i - 1] if i else None
-            # the learned pieces ending at w[i-1], with their rows (looked up once per row)
-            pieces = [(d[i - k], typed_as) for k in range(1, min(MAX_PIECE, i) + 1)
-                      if (typed_as := rules.get(w[i - k:i]))] if rules else ()
+            # the learned pieces ending at w[i-1]: their row, rules and typed lengths (once per row)
+            pieces = [(d[i - k], rules[src], lengths[src]) for k in range(1, min(MAX_PIECE, i) + 1)
+                      if (src := w[i - k:i]) in rules] if rules else ()
             for j in range(m + 1):
                 best = row[j]
                 if i:  # intended w[i-1] left out (after ci[i-1], or one of a doubled letter)
@@ -315,9 +322,12 @@ class ErrorModel:
                             v = d[i - 2][j - 2] + trans[wi[i - 2]][wi[i - 1]]
                             if v > best:
                                 best = v
-                for before, typed_as in pieces:  # an intended piece typed as a learned other one
-                    for length in range(min(MAX_PIECE, j) + 1):
-                        logp = typed_as.get(t[j - length:j])
+                for before, typed_as, typed_lengths in pieces:  # an intended piece typed as another
+                    tail = tails[j]
+                    for length in typed_lengths:
+                        if length > j:
+                            break
+                        logp = typed_as.get(tail[length])
                         if logp is not None and before[j - length] + logp > best:
                             best = before[j - length] + logp
                 row[j] = best

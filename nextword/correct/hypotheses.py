@@ -132,7 +132,7 @@ class HypothesisScorer:
                 keep = max(keep, float(prior[c.regular]) + self.params.regular_cost)
         out = [(low, keep, "typed")]
         floor = -math.inf if above is None else keep + margin + above
-        out += [(w, s, "correction") for w, s in self.search.search(low, c, prior, need, floor, errors)]
+        out += [(w, s, "correction") for w, s in self._searched(low, c, prior, need, floor, errors)]
         for w, ch in user:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for w in c.lexicon:
@@ -140,14 +140,31 @@ class HypothesisScorer:
         if confused:
             out = self._with_confusions(out, confused, prior)
         found = {w for w, _, _ in out}  # the search may reach a word beyond two edits too
-        for w, edits in alike:
-            if w not in found:
-                out.append((w, self._reading_score(low, w, edits, prior, errors), "correction"))
+        sounding = [(self._reading_score(low, w, edits, prior, errors.plain), w) for w, edits in alike
+                    if w not in found]
+        # the rules rescore the best few by single edits, as ``_searched`` does
+        out += [(w, s + self._rule_gain(low, w, errors), "correction")
+                for s, w in sorted(sounding, reverse=True)[:need]]
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
         out.sort(key=lambda h: -h[1])
         return out, margin
+
+    def _searched(self, low: str, c: WordCandidates, prior: Prior, need: int, floor: float,
+                  errors: ErrorModel) -> list[tuple[str, float]]:
+        """``CandidateSearch.search`` under ``errors``; a channel with substring rules searches
+        by its single edits (aligning with the rules costs several times more) for twice
+        ``need`` candidates, which the rules then rescore."""
+        if errors.plain is errors:
+            return self.search.search(low, c, prior, need, floor, errors)
+        found = self.search.search(low, c, prior, 2 * need, floor, errors.plain)
+        return [(w, s + self._rule_gain(low, w, errors)) for w, s in found]
+
+    def _rule_gain(self, low: str, word: str, errors: ErrorModel) -> float:
+        """What ``errors``'s substring rules add to the score of reading ``low`` as ``word``
+        over its single edits alone (``ErrorModel.plain``)."""
+        return self.params.channel_weight * (errors.logp(low, word) - errors.plain.logp(low, word))
 
     def _with_confusions(self, out: list[tuple[str, float, str]], confused: list[int], prior: Prior
                          ) -> list[tuple[str, float, str]]:

@@ -155,7 +155,7 @@ class CandidateSearch:
         alike.sort(reverse=True)
         scored = []
         # aligning each costs: the same sound first, then the commonest
-        for _, uni, word in alike[: 6 * p.max_sounds]:
+        for _, uni, word in alike[: 3 * p.max_sounds]:
             d = osa_distance(typed, word, reach)
             if d <= reach and (d > c.limit or word not in ids):
                 scored.append((uni + p.edit_cost * d, word, d))
