@@ -20,6 +20,7 @@ def test_each_word_of_a_set_is_confused_with_the_others():
     words = [w for group in CONFUSION_SETS for w in group]
     assert len(words) == len(set(words))  # each word in one set only
     assert confusables("then") == ("than",) and set(confusables("their")) == {"there", "they're"}
+    assert confusables("than") == () and confusables("loose") == ("lose",)  # one way only
     assert confusables("the") == ()
     assert confusables("form") == ("from",) and confusables("from") == ()  # only form for from
 
