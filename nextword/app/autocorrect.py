@@ -147,8 +147,7 @@ class Autocorrect:
         if request is None:
             return
         typed, context = request
-        found = self.area.model.correct(typed, context, k=1)
-        call(self._apply, key, found[0].word if found else typed)
+        call(self._apply, key, self.area.model.autocorrect_word(typed, context))
 
     def _wanted(self, word: str) -> bool:
         """Whether ``word`` is to be corrected at all (autocorrect on, not a kept word)."""

@@ -118,7 +118,7 @@ class SuggestTextArea(TextArea):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         # the first correction builds the corrector's index (~0.2 s): not on a keystroke
-        self.model.correct("teh", "", 1)
+        self.model.autocorrect_word("teh", "")
         self.model.suggest("Th", 3)
         # the model's ~185k long-lived objects make a full garbage collection (run now and then
         # as typing allocates) a pause of ~0.2 s on a keystroke; they are never garbage

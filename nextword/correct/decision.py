@@ -16,11 +16,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from nextword.correct.confusions import confusables
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
-from nextword.correct.rules import looks_like_name, match_case, should_check
+from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.words import normalize
 
@@ -115,6 +116,8 @@ class WordCorrector:
         """``_settled_without_context`` for a word, where a name would stand or not (cached
         per state of the user's dictionary)."""
         reach = self.params.context_range
+        if self._confusable(typed.lower()):
+            return None
         hyps, margin = self.scorer.hypotheses(typed, need=2, above=-reach, prior=self.scorer.free_prior,
                                               name=name, errors=self.typing_errors)
         keep = next(s for _, s, k in hyps if k == "typed")
@@ -128,9 +131,16 @@ class WordCorrector:
             return match_case(typed, fixes[0][0], self.tok)
         return None
 
+    def _confusable(self, low: str) -> bool:
+        """Whether ``low`` is a vocabulary word commonly confused with another one."""
+        return low in self.tok.ids and any(w in self.tok.ids for w in confusables(low))
+
     def _clearly_fine(self, low: str) -> bool:
         """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
-        is kept without asking the language model: context rarely overturns such a gap."""
+        is kept without asking the language model: context rarely overturns such a gap. A word
+        commonly confused with another (``confusions``) never is: only context tells them apart."""
+        if self._confusable(low):
+            return False
         search = self.scorer.search
         c = search.candidates(low)
         if c.typed_id < 0:
@@ -140,11 +150,26 @@ class WordCorrector:
         return not search.search(low, c, log_unigram, 1, floor=bar, errors=self.typing_errors)
 
     # -- the ranked readings ----------------------------------------------------------------------
+    def no_word(self, typed: str, context: str) -> bool:
+        """Whether ``typed`` is no word at all: in neither the vocabulary, the lexicon (the
+        training text's other words and the English word list) nor the user's words, no
+        inflection or clitic of a known word (``bathtubs``, ``richard's``; two known words run
+        together are no proof: ``transfred`` is not ``trans`` + ``fred``), and not where a name
+        would stand (a capitalised word inside a sentence)."""
+        low = typed.lower()
+        if low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words:
+            return False
+        form = regular_form(low, self.tok.ids)
+        return (form is None or form[1] == "compound") and not looks_like_name(typed, context, self.tok.ids)
+
     def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
                 ) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
         log-probabilities over the readings considered. A word that autocorrect would leave
-        alone comes back first, unchanged. ``probs``: P(next word | context) over the
+        alone comes back first, unchanged, unless it is no word at all (``no_word``): then the
+        real words near it are the suggestions (``best`` is autocorrect's decision, which
+        keeps such strings when unsure). Beyond autocorrect's candidates the words that sound
+        like a misspelling are ranked too. ``probs``: P(next word | context) over the
         vocabulary when the caller has it already (the typing model's suggestions do)."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
@@ -153,7 +178,7 @@ class WordCorrector:
         if not should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
         prior = None if probs is None or not context.strip() else LogView(probs)
-        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior)
+        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior, sounds=True)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
         keep = next(s for _, s, kind in hyps if kind == "typed") + margin
@@ -162,9 +187,10 @@ class WordCorrector:
         ranked = sorted(((w, keep if kind == "typed" else s, kind) for w, s, kind in hyps), key=lambda h: -h[1])
         scores = np.array([s for _, s, _ in ranked])
         logz = float(np.logaddexp.reduce(scores))
-        if ranked[0][2] != "typed" and low_unknown(ranked, self.tok.ids):
-            # an unknown typed word that lost is no suggestion: the slots go to real words
-            ranked = [h for h in ranked if h[2] != "typed"]
+        if len(ranked) > 1 and (ranked[0][2] != "typed" or self.no_word(word, context)):
+            # an unknown typed word that lost, or that no list knows, is no suggestion: the
+            # slots go to real words
+            ranked = [h for h in ranked if h[2] != "typed" or h[0] in self.tok.ids]
         out = []
         for w, s, _ in ranked[:k]:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
@@ -172,6 +198,4 @@ class WordCorrector:
         return out
 
 
-def low_unknown(ranked: Hypotheses, ids: dict[str, int]) -> bool:
-    """Whether the typed reading in ``ranked`` is a string outside the vocabulary."""
-    return any(kind == "typed" and w not in ids for w, _, kind in ranked)
+

@@ -14,7 +14,9 @@ training still get sensible odds. The learned tables ship as ``resources/error_m
 nothing reads the typo data at run time.
 
 A word with several edits is scored along its most likely alignment (a small Viterbi table over
-the part of the two words that differs).
+the part of the two words that differs). The spelling-error model also knows substring edits
+(``substrings``: ``ie`` -> ``ei``, ``ent`` -> ``ant``), which the alignment may take instead of
+single edits; the typist's channel (``load_typing``) has single edits only.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from nextword.correct.substrings import MAX_PIECE
+
 START = "^"
+_RULE_CONTEXT = 1  # shared letters kept around the differing middle for substring rules
 ALPHABET = START + "abcdefghijklmnopqrstuvwxyz'-"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -197,6 +202,14 @@ class ErrorModel:
         if params.get("alphabet") != ALPHABET:
             raise ValueError("error model tables were built for a different alphabet")
         self.tables = params["tables"]
+        # substring rules: intended piece -> {typed piece: log P} (``substrings.count_rules``)
+        self.rules: dict[str, dict[str, float]] = {}
+        for src, dst, logp in params.get("rules", ()):
+            self.rules.setdefault(src, {})[dst] = logp
+        # ... and the lengths of the typed pieces each intended piece has rules for
+        self._rule_lengths = {src: sorted({len(dst) for dst in to}) for src, to in self.rules.items()}
+        # the same channel by single edits alone: a cheaper alignment to search with
+        self.plain = ErrorModel({**params, "rules": []}, unknown) if self.rules else self
         self.unknown = unknown  # an edit involving a character outside the alphabet
         # the likeliest single edit: no misspelling scores above it (bounds candidate searches)
         self.max_edit_logp = max(max(max(row) for row in t) for t in self.tables.values())
@@ -216,7 +229,10 @@ class ErrorModel:
         with pure keyboard slips (``learn(slips=...)``); the learned ones if the file has none."""
         params = _read_params(path)
         typing = params.get("typing")
-        return cls({**params, "tables": typing["tables"]} if isinstance(typing, dict) else params)
+        if not isinstance(typing, dict):
+            return cls(params)
+        # a typist's slips are single keys: the spelling errors' substring rules stay out
+        return cls({**params, "tables": typing["tables"], "rules": []})
 
     def letter_bounds(self) -> tuple[list[float], list[float]]:
         """For each letter of a bag (a-z, apostrophe, anything else): the likeliest edit that
@@ -254,6 +270,8 @@ class ErrorModel:
         while (e < len(typed) - s and e < len(intended) - s
                and typed[len(typed) - 1 - e] == intended[len(intended) - 1 - e]):
             e += 1
+        if self.rules:  # a rule may span letters the two share (``ent`` -> ``ant``)
+            s, e = max(0, s - _RULE_CONTEXT), max(0, e - _RULE_CONTEXT)
         left = intended[s - 1] if s else START
         t, w = typed[s:len(typed) - e], intended[s:len(intended) - e]
         return self._viterbi(t, w, left)
@@ -262,6 +280,7 @@ class ErrorModel:
         """Best log-probability alignment of intended middle ``w`` to typed middle ``t``; ``left``
         is the intended character just before them."""
         sub, dele, ins, trans = self._ext
+        rules = self.rules
         unk = len(ALPHABET)  # the extra row/column for characters outside the alphabet
         n, m = len(w), len(t)
         wi = [_INDEX.get(ch, unk) for ch in w]
@@ -272,8 +291,14 @@ class ErrorModel:
         neg = -1e9
         d = [[neg] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
+        lengths = self._rule_lengths
+        # tails[j][length] = the typed piece of that length ending before t[j]
+        tails = [[t[j - length:j] for length in range(min(MAX_PIECE, j) + 1)] for j in range(m + 1)] if rules else ()
         for i in range(n + 1):
             row, up = d[i], d[i - 1] if i else None
+            # the learned pieces ending at w[i-1]: their row, rules and typed lengths (once per row)
+            pieces = [(d[i - k], rules[src], lengths[src]) for k in range(1, min(MAX_PIECE, i) + 1)
+                      if (src := w[i - k:i]) in rules] if rules else ()
             for j in range(m + 1):
                 best = row[j]
                 if i:  # intended w[i-1] left out (after ci[i-1], or one of a doubled letter)
@@ -297,5 +322,13 @@ class ErrorModel:
                             v = d[i - 2][j - 2] + trans[wi[i - 2]][wi[i - 1]]
                             if v > best:
                                 best = v
+                for before, typed_as, typed_lengths in pieces:  # an intended piece typed as another
+                    tail = tails[j]
+                    for length in typed_lengths:
+                        if length > j:
+                            break
+                        logp = typed_as.get(tail[length])
+                        if logp is not None and before[j - length] + logp > best:
+                            best = before[j - length] + logp
                 row[j] = best
         return d[n][m]

@@ -3,7 +3,8 @@
 ``CandidateSearch.candidates`` is everything about a typed spelling that does not depend on
 context (``WordCandidates``, cached per spelling): the vocabulary words within one or two edits
 (from the delete index of ``candidates``), two-word splits, the real words outside the
-vocabulary one slip away, the known word an unknown regular form stands for. ``search`` finds
+vocabulary one slip away, the real words that sound like it however many edits away
+(``phonetic``), the known word an unknown regular form stands for. ``search`` finds
 the best of the vocabulary candidates under a prior (log P(word | context)) and the error model
 P(typed | word), by branch and bound; ``user_candidates`` adds the user's own words.
 """
@@ -11,6 +12,7 @@ P(typed | word), by branch and bound; ``user_candidates`` adds the user's own wo
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,8 +27,10 @@ from nextword.correct.candidates import (
 )
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.params import CorrectorParams
+from nextword.correct.phonetic import SoundIndex
 from nextword.correct.priors import Prior, ScoringModel
 from nextword.correct.rules import regular_form, same_word
+from nextword.text.wordlist import english_words
 from nextword.text.words import is_plain_word
 
 
@@ -53,7 +57,8 @@ class CandidateSearch:
     ``log_unigram`` and the error models ``errors`` (the default) and ``typing_errors``."""
 
     def __init__(self, model: ScoringModel, errors: ErrorModel, typing_errors: ErrorModel,
-                 log_unigram: np.ndarray, lexicon: dict[str, int], params: CorrectorParams):
+                 log_unigram: np.ndarray, lexicon: dict[str, int], listed: Iterable[str],
+                 params: CorrectorParams):
         self.model = model
         self.tok = model.tokenizer
         self.errors = errors
@@ -67,6 +72,10 @@ class CandidateSearch:
         bounds = [np.array(e.letter_bounds()) for e in (errors, typing_errors)]
         self._typed_in, self._lost = np.maximum(*bounds)
         self._best_edit = max(errors.max_edit_logp, typing_errors.max_edit_logp)
+        # what sounds like a misspelling: the vocabulary and the word list
+        self.listed = frozenset(listed)
+        self.sound_index = SoundIndex([*self.index.words, *self.listed])
+        self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self.params = params
@@ -80,8 +89,12 @@ class CandidateSearch:
     def params(self, value: CorrectorParams) -> None:
         """New parameters; the cached candidates depend on them."""
         self._params = value
-        self._lexicon_words = {w for w, n in self.lexicon.items() if n >= value.lexicon_min_count}
+        # corrections outside the vocabulary: the word list's, and the training text's other
+        # words seen often enough (seen once, a word may be a typo of the text: ``dessicated``)
+        self._lexicon_words = {w for w, n in self.lexicon.items()
+                               if n >= value.lexicon_min_count or w in self.listed}
         self.candidates = lru_cache(maxsize=50_000)(self._candidates)
+        self.sounds_like = lru_cache(maxsize=50_000)(self._sounds_like)
         self.pair = lru_cache(maxsize=500_000)(self._pair)
 
     def _candidates(self, typed: str) -> WordCandidates:
@@ -115,10 +128,39 @@ class CandidateSearch:
                 for w in words)):
             regular = self.tok.ids[form[0]]
         lexicon = []
-        if typed_id < 0 and typed not in self.lexicon and len(typed) > p.short_word:
+        # a word the training text showed may still be a misspelling (``miniscule``) unless
+        # the word list vouches for it
+        if typed_id < 0 and typed not in english_words() and len(typed) > p.short_word:
             lexicon = sorted(single_edits(typed) & self._lexicon_words)
         return WordCandidates(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling,
                               maybe_one, regular, lexicon)
+
+    def _sounds_like(self, typed: str) -> list[tuple[str, int]]:
+        """``sounds_like`` (cached): for an unknown ``typed`` that is no regular form, the real
+        words whose phonetic key is within one edit of its own (``SoundIndex``) that its
+        candidates leave out (vocabulary words beyond ``limit`` edits, words of the word list
+        beyond one), with their edit distance: at most ``sound_edits`` (or half the typed
+        letters, for long words) edits away, since a key shared by words of unlike spelling
+        says little; the likeliest ``max_sounds`` by unigram and edits. Only ``correct`` asks:
+        a typist's slips are near."""
+        c = self.candidates(typed)
+        p = self.params
+        if c.typed_id >= 0 or c.regular >= 0 or typed in english_words() or len(typed) <= p.short_word:
+            return []
+        reach, found = max(p.sound_edits, len(typed) // 2), set(c.lexicon)
+        ids = self.tok.ids
+        alike = [(-apart, float(self.log_unigram[ids[w]]) if w in ids else self._rarest, w)
+                 for w, apart in self.sound_index.sounds_like(typed).items()
+                 if w not in found and abs(len(w) - len(typed)) <= reach]
+        alike.sort(reverse=True)
+        scored = []
+        # aligning each costs: the same sound first, then the commonest
+        for _, uni, word in alike[: 3 * p.max_sounds]:
+            d = osa_distance(typed, word, reach)
+            if d <= reach and (d > c.limit or word not in ids):
+                scored.append((uni + p.edit_cost * d, word, d))
+        scored.sort(reverse=True)
+        return [(word, d) for _, word, d in scored[: p.max_sounds]]
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least

@@ -43,6 +43,7 @@ class Corrections(Protocol):
     def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
                 ) -> list[Suggestion]: ...
     def autocorrect(self, text: str) -> str: ...
+    def best(self, typed: str, context: str = "") -> str: ...
 
 
 MIXTURE_PARTS = ("lstm", "ngram", "cache", "phrase_cache", "user_ngram")
@@ -306,3 +307,10 @@ class TypingModel:
         """``text`` with every word corrected in context (confident corrections only)."""
         corrector = self._get_corrector()
         return text if corrector is None else corrector.autocorrect(text)
+
+    def autocorrect_word(self, word: str, context: str = "") -> str:
+        """What autocorrect writes for one ``word`` just typed after ``context`` (the word
+        itself when it stays): the calibrated replacement rule, as ``autocorrect`` decides a
+        passage's last word (docs/API.md)."""
+        corrector = self._get_corrector()
+        return word if corrector is None else corrector.best(word, context)

@@ -114,17 +114,17 @@ KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "'": "apostrophe"}
 
 
 def slowed(model, seconds: float = 0.2, gate: threading.Event | None = None):
-    """``model`` with its real ``correct`` made slow: each call sleeps ``seconds`` (and first
-    waits for ``gate``, if given) and then asks the real model."""
-    real = model.correct
+    """``model`` with its real ``autocorrect_word`` made slow: each call sleeps ``seconds`` (and
+    first waits for ``gate``, if given) and then asks the real model."""
+    real = model.autocorrect_word
 
-    def correct(word: str, context: str = "", k: int = 3):
+    def autocorrect_word(word: str, context: str = ""):
         if gate is not None:
             gate.wait(30)
         time.sleep(seconds)
-        return real(word, context, k)
+        return real(word, context)
 
-    model.correct = correct
+    model.autocorrect_word = autocorrect_word
     return model
 
 

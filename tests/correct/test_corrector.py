@@ -62,7 +62,9 @@ def test_replacement_needs_the_calibrated_confidence(tiny_model):
     timid = Corrector(tiny_model, params=CorrectorParams(margin_base=1e9, margin_vocab=1e9,
                                                          margin_known=1e9))
     assert timid.autocorrect("this is teh end") == "this is teh end"
-    assert timid.correct("teh", "", 1)[0].word == "teh"
+    assert timid.best("teh", "this is") == "teh"
+    assert timid.correct("the", "", 1)[0].word == "the"  # a real word stays first ...
+    assert timid.correct("teh", "", 1)[0].word == "the"  # ... a string no word list knows does not
     assert Corrector(tiny_model).autocorrect("this is teh end") == "this is the end"
 
 

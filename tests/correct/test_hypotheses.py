@@ -45,3 +45,29 @@ def test_the_margin_is_the_weighted_sum_of_its_terms(corrector):
         hyps, margin = corrector.hypotheses(typed, "", need=3, name=False)
         assert margin == scorer._margin(c, low)
         assert [h for h in hyps if h[2] == "typed"] and hyps == sorted(hyps, key=lambda h: -h[1])
+
+
+def test_a_word_of_the_word_list_outside_the_vocabulary_is_real(fresh_model):
+    """The English word list vouches for words neither the vocabulary nor the training text
+    has: such a word is kept as typed, and offered as the correction of its misspellings."""
+    c = Corrector(fresh_model)
+    word = "desiccate"
+    assert word not in fresh_model.tokenizer.ids and word not in fresh_model.known_words
+    plain = "desiccatx"  # the same spelling, no word: scored by its letters alone
+    prior = c.scorer.log_unigram
+    assert c.scorer._keep_oov(word, prior) > c.scorer._keep_oov(plain, prior)
+    assert c.autocorrect(f"they {word} the fruit") == f"they {word} the fruit"
+    assert c.correct(word, "they", 1)[0].word == word
+    assert word in [s.word for s in c.correct("desicate", "they", 3)]
+
+
+def test_the_users_dictionary_beats_the_word_list(fresh_model):
+    """A misspelling one slip from a word of the user's dictionary and from a word of the
+    word list reads as the user's word."""
+    from nextword.text.wordlist import english_words
+
+    assert "sorbet" in english_words() and "sorbex" not in english_words()
+    fresh_model.user_words = {"sorbex"}
+    c = Corrector(fresh_model)
+    assert c.correct("sorbek", "a", 1)[0].word == "sorbex"
+    assert "sorbet" in [s.word for s in c.correct("sorbek", "a", 3)]
