@@ -30,7 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from nextword.correct.substrings import MAX_PIECE
+from nextword.correct.substrings import MAX_PIECE, edit_table
 
 START = "^"
 _RULE_CONTEXT = 1  # shared letters kept around the differing middle for substring rules
@@ -69,22 +69,9 @@ def align(typed: str, intended: str) -> list[Edit] | None:
     (None when the two are equal)."""
     if typed == intended:
         return None
-    n, m = len(intended), len(typed)
-    d = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        d[i][0] = i
-    for j in range(m + 1):
-        d[0][j] = j
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            cost = 0 if intended[i - 1] == typed[j - 1] else 1
-            best = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if (i > 1 and j > 1 and intended[i - 1] == typed[j - 2]
-                    and intended[i - 2] == typed[j - 1] and cost):
-                best = min(best, d[i - 2][j - 2] + 1)
-            d[i][j] = best
+    d = edit_table(typed, intended, swaps=True)
     edits: list[Edit] = []
-    i, j = n, m
+    i, j = len(intended), len(typed)
     while i > 0 or j > 0:
         prev = intended[i - 2] if i > 1 else START
         if i > 0 and j > 0 and intended[i - 1] == typed[j - 1] and d[i][j] == d[i - 1][j - 1]:

@@ -25,10 +25,9 @@ from collections.abc import Iterable
 MAX_PIECE = 3  # characters on each side of a rule
 
 
-def columns(typed: str, intended: str) -> list[tuple[str, str]]:
-    """A cheapest Levenshtein alignment of ``intended`` to ``typed`` as columns ``(intended
-    piece, typed piece)``: equal letters, substitutions, ``(x, "")`` deletions and ``("", y)``
-    insertions, in order."""
+def edit_table(typed: str, intended: str, swaps: bool = False) -> list[list[int]]:
+    """``d[i][j]``: the fewest edits from ``intended[:i]`` to ``typed[:j]`` (Levenshtein; with
+    ``swaps`` two neighbouring letters swapped count as one edit too: optimal string alignment)."""
     n, m = len(intended), len(typed)
     d = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -37,8 +36,21 @@ def columns(typed: str, intended: str) -> list[tuple[str, str]]:
         d[0][j] = j
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            same = intended[i - 1] == typed[j - 1]
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (0 if same else 1))
+            cost = 0 if intended[i - 1] == typed[j - 1] else 1
+            best = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if (swaps and cost and i > 1 and j > 1 and intended[i - 1] == typed[j - 2]
+                    and intended[i - 2] == typed[j - 1]):
+                best = min(best, d[i - 2][j - 2] + 1)
+            d[i][j] = best
+    return d
+
+
+def columns(typed: str, intended: str) -> list[tuple[str, str]]:
+    """A cheapest Levenshtein alignment of ``intended`` to ``typed`` as columns ``(intended
+    piece, typed piece)``: equal letters, substitutions, ``(x, "")`` deletions and ``("", y)``
+    insertions, in order."""
+    n, m = len(intended), len(typed)
+    d = edit_table(typed, intended)
     out: list[tuple[str, str]] = []
     i, j = n, m
     while i or j:
