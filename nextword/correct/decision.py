@@ -196,6 +196,3 @@ class WordCorrector:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
             out.append(Suggestion(shown, s - logz, "correction"))
         return out
-
-
-
