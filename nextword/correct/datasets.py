@@ -48,6 +48,12 @@ def held_out_pair(intended: str) -> bool:
     return int(hashlib.sha1(intended.encode("utf-8")).hexdigest(), 16) % HELD_OUT_SHARE == 0
 
 
+def dev_fold(pairs: list[tuple[str, str]], held_out: bool) -> list[tuple[str, str]]:
+    """Of dev ``(typed, intended)`` pairs, the fifth the error model never learns from
+    (``held_out``: what the benchmark reports) or the rest (what it learns and calibrates on)."""
+    return [p for p in pairs if held_out_pair(p[1]) == held_out]
+
+
 _TOKEN = re.compile(r"[a-z0-9']+")
 _LETTERS = re.compile(r"[a-z]{3,}")
 

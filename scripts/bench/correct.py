@@ -28,7 +28,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from nextword.correct import Corrector, CorrectorParams
-from nextword.correct.datasets import DEV_PAIR_FILES, DEV_SENTENCE_FILES, held_out_pair
+from nextword.correct.datasets import DEV_PAIR_FILES, DEV_SENTENCE_FILES, dev_fold
 from nextword.correct.datasets import REPORTED_PAIR_FILES as PAIR_FILES
 from nextword.correct.datasets import REPORTED_SENTENCE_FILES as SENTENCE_FILES
 from nextword.correct.evaluate import (
@@ -110,13 +110,13 @@ class NextwordSystem:
 
 def pair_sets(max_pairs: int, seed: int) -> dict[str, list[tuple[str, str]]]:
     """A sample of each reported pair file; of the dev pair files only the fifth the error
-    model never learned from (``held_out_pair``, split by intended word)."""
+    model never learned from (``dev_fold``, split by intended word)."""
     rng = random.Random(seed)
     out = {}
     for name in PAIR_FILES:
         pairs = read_pairs(TYPOS / name)
         if name in DEV_PAIR_FILES:
-            pairs = [p for p in pairs if held_out_pair(p[1])]
+            pairs = dev_fold(pairs, held_out=True)
         out[name] = pairs if len(pairs) <= max_pairs else rng.sample(pairs, max_pairs)
     return out
 
@@ -210,7 +210,7 @@ def calibrate(args: argparse.Namespace, model) -> None:
     sentences = [s for name in DEV_SENTENCE_FILES for s in read_sentences(TYPOS / name)]
     rng = random.Random(args.seed)
     dev_pairs = [p for name in DEV_PAIR_FILES
-                 for p in rng.sample([q for q in read_pairs(TYPOS / name) if not held_out_pair(q[1])], 600)]
+                 for p in rng.sample(dev_fold(read_pairs(TYPOS / name), held_out=False), 600)]
     corrector = Corrector(model)
     grid = json.loads(args.grid)
     base = corrector.params

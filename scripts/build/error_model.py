@@ -4,7 +4,7 @@ package (``nextword/resources/error_model.json``).
     python scripts/build/error_model.py [--data data/typos] [--out nextword/resources/error_model.json]
 
 Trains on ``birkbeck-dev.tsv`` and ``codespell-dev.tsv`` only, less the fifth of their pairs
-(split by intended word, ``datasets.held_out_pair``) the benchmark reports them on;
+(split by intended word, ``datasets.dev_fold``) the benchmark reports them on;
 ``norvig-testset1.tsv`` is kept for testing. Pairs that are not single lower-case ``[a-z'-]``
 words are skipped. The single-edit tables learn from the pairs within two edits; the substring
 rules (``nextword.correct.substrings``, Brill and Moore) from the pairs within ``--rule-edits``. ``--slips W`` mixes
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from nextword.correct.candidates import osa_distance
 from nextword.correct.datasets import DEV_PAIR_FILES as TRAIN_FILES
-from nextword.correct.datasets import held_out_pair
+from nextword.correct.datasets import dev_fold
 from nextword.correct.errormodel import ErrorModel, count_edits, learn
 from nextword.correct.evaluate import read_pairs
 from nextword.correct.substrings import count_rules
@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--rule-gain", type=float, default=1.0,
                     help="keep rules at least this much likelier (nats) than their single edits")
     args = ap.parse_args()
-    pairs = [p for name in TRAIN_FILES for p in read_pairs(args.data / name) if not held_out_pair(p[1])]
+    pairs = [p for name in TRAIN_FILES for p in dev_fold(read_pairs(args.data / name), held_out=False)]
     counts = count_edits(pairs)
     params = learn(counts, strength=args.strength, slips=args.slips)
     params["slips"] = args.slips
