@@ -5,7 +5,9 @@ No correction is lost to fast typing or a slow model: ``pending.PendingWords`` k
 finished word at its place while the user types on and earlier corrections land, and one worker
 corrects the finished words in typing order, each after the text before it as it is by then
 (earlier corrections applied, as for a slow typist). A word the user changed meanwhile is left
-alone. Backspace right after a correction, or Ctrl+Z (one correction per press, latest first),
+alone. A finished word is learned once it is judged (as corrected, or as typed when it stays),
+in typing order and after the text before it by then: a typo learned before it is judged would
+vouch for itself, and how fast the user typed would change what is corrected. Backspace right after a correction, or Ctrl+Z (one correction per press, latest first),
 brings back the word as typed, which is then left alone in this document. A paste is not
 typing: nothing in it is corrected, but its words are learned.
 """
@@ -40,7 +42,7 @@ class Correction:
     start: Location
     typed: str
     corrected: str
-    context: str          # the text before the word when it was finished (learned after it)
+    context: str          # the text before the word when it was judged (learned after it)
     cursor: Location      # where the cursor was right after the correction
     edits: int            # the text area's edit counter right after the correction
     backspace: bool       # it landed with the cursor right after the word's separator
@@ -67,14 +69,11 @@ class Autocorrect:
 
     # -- typing --------------------------------------------------------------------------------
     def edit(self, edit: Edit, do: Callable[[Edit], EditResult]) -> EditResult:
-        """Do ``edit`` with ``do`` (TextArea's own ``edit``) and what autocorrect adds: learn the
-        word it finishes (before, so the suggestions it asks for already know the word), keep the
-        waiting words at their place, and send the finished word to be corrected."""
+        """Do ``edit`` with ``do`` (TextArea's own ``edit``) and what autocorrect adds: keep the
+        waiting words at their place, and send the word it finishes to be judged (and then
+        learned)."""
         finishing = self.finishing_word(edit)
-        context = ""
-        if finishing is not None:
-            context = self.area.get_text_range((0, 0), finishing[0])
-            self.area.learn_word(context, finishing[1])
+        context = "" if finishing is None else self.area.get_text_range((0, 0), finishing[0])
         result = do(edit)
         self.pending.done(edit)
         if finishing is not None:
@@ -94,10 +93,14 @@ class Autocorrect:
         return ((row, col - len(word)), word) if word else None
 
     def word_finished(self, start: Location, word: str, context: str) -> None:
-        """Correct ``word`` (at ``start``, finished after ``context``) in the worker, unless
-        autocorrect is off or the user keeps that word."""
+        """Correct ``word`` (at ``start``, finished after ``context``) in the worker, then learn
+        it; when autocorrect is off or the user keeps that word it is learned at once (after the
+        words still being judged, to keep the typing order)."""
         area = self.area
-        if not self._wanted(word):
+        with self._lock:
+            busy = self._draining
+        if not busy and not self._wanted(word):
+            area.learn_word(context, word)
             return
         key = self.pending.add(start, word, context, area.document).key
         with self._lock:
@@ -165,25 +168,33 @@ class Autocorrect:
 
     def _request(self, key: int) -> tuple[str, str] | None:
         """On the UI thread: (the word, the text before it now) for the model, or None when
-        there is nothing to correct any more (then the word is dropped)."""
+        there is nothing to correct any more (then the word is dropped, and learned as typed
+        when it is still there)."""
         word = self.pending.get(key)
-        if word is None or not self._wanted(word.typed) or not self._in_place(word):
+        if word is None or not self._in_place(word):
             self.pending.take(key)
+            return None  # the user changed it: what they made of it is learned when finished
+        word.context = self.area.get_text_range((0, 0), word.start)
+        if not self._wanted(word.typed):
+            self._apply(key, word.typed)
             return None
-        return word.typed, self.area.get_text_range((0, 0), word.start)
+        return word.typed, word.context
 
     def _apply(self, key: int, best: str) -> None:
         """On the UI thread: replace pending word ``key`` by ``best`` where it is now, unless
-        the user changed it meanwhile (or turned autocorrect off). The cursor stays where the
-        user is in their text."""
+        the user changed it meanwhile (or turned autocorrect off), and learn the word that
+        stands. The cursor stays where the user is in their text."""
         area = self.area
         word = self.pending.take(key)
-        if word is None or best == word.typed or not self._wanted(word.typed) or not self._in_place(word):
+        if word is None or not self._in_place(word):
+            return
+        if best == word.typed or not self._wanted(word.typed):
+            area.learn_word(word.context, word.typed)
             return
         cursor = area.cursor_location
         backspace = (area.selection.is_empty and cursor > word.end
                      and len(area.get_text_range(word.end, cursor)) == 1)
-        area.learn_word(word.context, best, instead_of=word.typed)
+        area.learn_word(word.context, best)
         edit = Edit(best, word.start, word.end, maintain_selection_offset=True)
         area.history.checkpoint()  # the correction is one undo step of its own
         area.edit(edit)

@@ -40,7 +40,7 @@ class PendingWord:
     key: int
     start: Location   # where the word is now
     typed: str        # the word as typed (one line, never empty)
-    context: str      # the text before it when it was finished (what it was learned after)
+    context: str      # the text before it (when it was finished; when judged, by then)
     document: DocumentBase  # the document it was typed in (a loaded file is another one)
 
     @property

@@ -295,3 +295,29 @@ async def test_a_pasted_separator_does_not_correct_the_word_before_it(new_app, t
         await paste(app, pilot, " ", "terminal")
         await settle(app, pilot)
         assert app.editor.text == "I saw teh "
+
+
+async def test_a_finished_word_is_judged_before_it_is_learned_then_learned_as_it_stands(
+        tiny_model_dir, tmp_path, settle):
+    # a typo learned before it is judged vouches for itself (the bundled model then keeps the
+    # "se" of "I really want to se you"), and how fast the user typed would decide that
+    model = nextword.load(tiny_model_dir)
+    learned_when_judged = []
+    judge = model.autocorrect_word
+
+    def autocorrect_word(word: str, context: str = ""):
+        learned_when_judged.append((word, model.personal.words))
+        return judge(word, context)
+
+    model.autocorrect_word = autocorrect_word
+    app = make_app(None, model=model, data_directory=tmp_path / "data", autosave_seconds=3600)
+    async with app.run_test() as pilot:
+        await burst(app, pilot, PASSAGE)
+        await settle(app, pilot)
+        text = app.editor.text
+    words = WORD.findall(text)
+    typed = [(w, n) for w, n in learned_when_judged if w != "teh"]  # the editor warms up on "teh"
+    assert typed == [(w, n) for n, w in enumerate(WORD.findall(PASSAGE))]  # only the words before it
+    personal = model.personal
+    learned = [personal.vocab.word(i) for i in personal.history().tolist() if i != personal.vocab.tok.bos_id]
+    assert [w.lower() for w in learned] == [w.lower() for w in words]  # as corrected, in order
