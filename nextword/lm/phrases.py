@@ -247,15 +247,11 @@ class PhraseSearch:
         return sum(len(self.model.personal.vocab.word(i)) + 1 for i in beam.path)
 
     # -- distributions --------------------------------------------------------------------------
-    def _extended(self, p: np.ndarray, pers: list[int]) -> np.ndarray:
-        """A distribution over the model's vocabulary, extended by the personal model as
-        ``TypingModel._distribution`` extends it."""
-        return self.model.personal.extend(p, pers) if self.model.personal.version else p
-
     def _counts(self, context: list[int], pers: list[int]) -> np.ndarray:
         """The model's counts alone after ``context``: its mixture without the LSTM (n-gram,
         cache, an adapted model's n-gram of the user's text), renormalised, then extended."""
-        return self._extended(self.model.mix(None, context) / (1.0 - self.model.weights["lstm"]), pers)
+        model = self.model
+        return model.personal.extend(model.mix(None, context) / (1.0 - model.weights["lstm"]), pers)
 
     def _counts_at_root(self, tokens: list[int], pctx: list[int]) -> np.ndarray:
         """``_counts`` after the context, kept while the context stays (keystrokes in a word)."""
@@ -318,7 +314,7 @@ class PhraseSearch:
             context = [*tokens[-CACHE_WINDOW:], *[i if i < V else unk for i in beam.path]]
             pers = (pctx + beam.path)[-KEY_TOKENS:]
             counts = self._counts(context, pers) if pair else None
-            p = self._extended(model.mix(None if bounds is None else bounds[r], context), pers)
+            p = model.personal.extend(model.mix(None if bounds is None else bounds[r], context), pers)
             conf = np.sqrt(p * counts) if pair else p  # exp of the mean of the two log P
             if lm is not None:  # make exact the rare buckets that may hold a candidate
                 io, exact = lm.io, False
@@ -328,7 +324,7 @@ class PhraseSearch:
                         bounds[r, lo:hi] = io.bucket_log_probs(h[r], i).double().numpy()
                         exact = True
                 if exact:
-                    p = self._extended(model.mix(bounds[r], context), pers)
+                    p = model.personal.extend(model.mix(bounds[r], context), pers)
                     conf = np.sqrt(p * counts) if pair else p
             ids = np.flatnonzero(conf >= floor)
             ids = ids[np.argsort(-conf[ids], kind="stable")]

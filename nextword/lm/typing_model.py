@@ -166,9 +166,7 @@ class TypingModel:
         if key != self._dist_key:
             if self._cursor is not None and self.weights["lstm"]:
                 lstm = self._cursor.log_probs()
-            self._dist = self.mix(lstm, tokens)
-            if self.personal.version:
-                self._dist = self.personal.extend(self._dist, self.personal_context(context))
+            self._dist = self.personal.extend(self.mix(lstm, tokens), self.personal_context(context))
             self._dist_key = key
         return self._dist
 

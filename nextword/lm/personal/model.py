@@ -202,7 +202,10 @@ class PersonalModel:
     # -- mixing -------------------------------------------------------------------------------------
     def extend(self, p_model: np.ndarray, context: list[int]) -> np.ndarray:
         """The typing model's distribution over its vocabulary after ``context`` (personal ids)
-        -> the distribution over the personal vocabulary (see the module docstring)."""
+        -> the distribution over the personal vocabulary (see the module docstring); itself
+        while nothing was ever learned."""
+        if not self.version:
+            return p_model
         kn = self._ngram()
         with self.lock:
             base, unk = self.vocab.base, self.vocab.tok.unk_id
