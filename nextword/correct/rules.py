@@ -19,7 +19,9 @@ from nextword.text.words import WORD_RE, is_plain_word, normalize
 # -- tokens that are never touched ----------------------------------------------------------------
 
 _URL = re.compile(r"^[(<\[\"']*(?:[a-z][a-z0-9+.-]*://|www\.)\S+|^[\w-]+(?:\.[\w-]+)+/\S*", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# the look-behind starts a try only where a run of address characters starts: without it a long
+# run with no "@" is rescanned from each of its characters (a 20k-letter chunk took seconds)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CODE = re.compile(
     r"[_/\\=<>{}\[\]|`$#@~^*]"  # symbols of paths, code and markup
     r"|\w\.\w"  # dotted names: os.path, file.txt

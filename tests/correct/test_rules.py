@@ -3,6 +3,8 @@ words and names (no model needed, but for the vocabulary of the tiny one)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from nextword.correct.corrector import Corrector
@@ -30,6 +32,16 @@ from nextword.correct.rules import (
 ])
 def test_chunk_kind_recognises_what_must_not_be_corrected(chunk, kind):
     assert chunk_kind(chunk) == kind
+
+
+@pytest.mark.parametrize("run", ["a", "a.", "1-", "é"])
+def test_chunk_kind_takes_linear_time_on_a_long_chunk(run):
+    # the e-mail pattern once rescanned a long run from each of its characters: seconds per chunk
+    chunk = run * (100_000 // len(run))
+    started = time.perf_counter()
+    assert chunk_kind(chunk) != "email"
+    assert chunk_kind(chunk + "@example.org") == "email"
+    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.parametrize(("word", "acronym"), [
