@@ -2,7 +2,10 @@
 
 ``LSTMCursor`` holds the LSTM state after a token sequence, with snapshots every ``SNAPSHOT``
 tokens, so a finished word costs one LSTM step and an edit further back replays at most
-``SNAPSHOT`` tokens. ``ContextTokens`` re-tokenizes a growing text only after its last whitespace.
+``SNAPSHOT`` tokens. After a change further back than ``MAX_REPLAY`` tokens (opening a long
+document, an edit near its top) it reads only the last ``MAX_REPLAY`` tokens from a fresh state:
+an LSTM has forgotten what lies beyond, and a keystroke never waits for a whole document.
+``ContextTokens`` re-tokenizes a growing text only after its last whitespace.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from nextword.core.lstm import State
 from nextword.lm.model import LanguageModel
 
 SNAPSHOT = 32       # LSTM state snapshot interval, in tokens
+MAX_REPLAY = 1024   # tokens read at most after a change (a multiple of SNAPSHOT; ~0.8 s on CPU)
 
 
 def padded(seqs: list[list[int]]) -> torch.Tensor:
@@ -56,11 +60,16 @@ class LSTMCursor:
         if common == len(old) == len(tokens):
             return
         if common < len(old):  # roll back to the last snapshot at or before the divergence
-            base = (common // SNAPSHOT) * SNAPSHOT
+            base = max(p for p in self.snapshots if p <= common)
             for pos in [p for p in self.snapshots if p > base]:
                 del self.snapshots[pos]
             self.state, self.out = self.snapshots[base]
             self.tokens = old[:base]
+        fresh = (len(tokens) - MAX_REPLAY) // SNAPSHOT * SNAPSHOT
+        if fresh > len(self.tokens):  # far back: read the last MAX_REPLAY tokens from a fresh state
+            self.snapshots[fresh] = (None, None)
+            self.state, self.out = None, None
+            self.tokens = tokens[:fresh]
         with torch.inference_mode():
             pos = len(self.tokens)
             while pos < len(tokens):

@@ -77,6 +77,33 @@ def test_editing_earlier_text_gives_the_same_result_as_a_fresh_model(fresh_model
     assert edited == nextword.load(tiny_model_dir).suggest(b, 3)
 
 
+def test_a_long_document_or_an_edit_near_its_top_rereads_at_most_max_replay_tokens(fresh_model,
+                                                                                   tiny_model_dir):
+    from nextword.lm.incremental import MAX_REPLAY, SNAPSHOT
+    from tests.conftest import tiny_text
+
+    seen = count_lstm_tokens(fresh_model)
+    doc = tiny_text(60_000) + " "
+    assert len(fresh_model.tokenizer.encode(doc)) > 4 * MAX_REPLAY
+    opened = fresh_model.next_word_probs(doc)  # opening it: only its last tokens are read
+    assert MAX_REPLAY <= seen["tokens"] < MAX_REPLAY + SNAPSHOT
+    before = seen["tokens"]
+    fresh_model.suggest(doc + "and ", 3)  # typing on: one step, as ever
+    assert seen["tokens"] - before == 1
+    before = seen["tokens"]
+    edited = fresh_model.next_word_probs("Dear reader, " + doc)  # an edit at the top
+    assert MAX_REPLAY <= seen["tokens"] - before < MAX_REPLAY + SNAPSHOT
+    # what lies beyond the last MAX_REPLAY tokens hardly matters to the LSTM: the document
+    # typed on from its start (read in full, a step at a time) gives nearly the same
+    typed = nextword.load(tiny_model_dir)
+    for end in range(2_000, len(doc), 2_000):
+        typed.next_word_probs(doc[:doc.rindex(" ", 0, end) + 1])
+    full = typed.next_word_probs(doc)
+    for p in (opened, edited):
+        assert np.abs(np.log(p) - np.log(full)).max() < 0.05
+        assert np.argmax(p) == np.argmax(full)
+
+
 def test_checkpoint_round_trip_gives_identical_suggestions(tiny_model_dir):
     texts = ["I'll meet you at the ", "Good mor", "the package manag", ""]
     a, b = nextword.load(tiny_model_dir), nextword.load(tiny_model_dir)
