@@ -111,6 +111,14 @@ class Autocorrect:
         area.run_worker(self._drain, name="correct", group="correct", exit_on_error=False,
                         thread=True)
 
+    def learn_waiting(self) -> None:
+        """On closing: learn the words still waiting for their correction as they stand (an
+        answer arriving later finds nothing left to do)."""
+        for word in self.pending:
+            self.pending.take(word.key)
+            if self._in_place(word):
+                self.area.learn_word(self.area.get_text_range((0, 0), word.start), word.typed)
+
     @contextmanager
     def pasting(self, text: str) -> Iterator[None]:
         """Around the paste of ``text``: a paste is not typing, so no word it finishes is

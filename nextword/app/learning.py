@@ -189,8 +189,10 @@ class Learning:
                             exit_on_error=False, thread=True)
 
     def close(self) -> None:
-        """Stop adapting, write what was learned (unless incognito) and close the store."""
+        """Stop adapting, write what was learned (unless incognito; the words still waiting for
+        their autocorrection as they stand) and close the store."""
         self.app.workers.cancel_group(self.app, "adapt")
+        self.app.editor.autocorrect.learn_waiting()
         if not self.app.incognito:
             self.personal.flush()
         self.personal.store.close()

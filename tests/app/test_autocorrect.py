@@ -321,3 +321,19 @@ async def test_a_finished_word_is_judged_before_it_is_learned_then_learned_as_it
     personal = model.personal
     learned = [personal.vocab.word(i) for i in personal.history().tolist() if i != personal.vocab.tok.bos_id]
     assert [w.lower() for w in learned] == [w.lower() for w in words]  # as corrected, in order
+
+
+async def test_words_still_waiting_for_their_correction_are_learned_on_closing(tiny_model_dir,
+                                                                                tmp_path, settle):
+    from nextword.lm.personal.store import PersonalStore
+
+    gate = threading.Event()
+    app = app_on(tiny_model_dir, tmp_path / "data", seconds=0.0, gate=gate)
+    async with app.run_test() as pilot:
+        await pilot.press(*"Open the door and coud ")
+        assert len(app.editor.autocorrect.pending) == 5  # the model is held: none judged yet
+        app.learning.close()  # what quitting does
+        gate.set()
+        await settle(app, pilot)
+        assert app.editor.text == "Open the door and coud "  # the late answers find nothing to do
+    assert "Open the door and coud" in " ".join(PersonalStore(tmp_path / "data").history())
