@@ -161,11 +161,13 @@ class Autocorrect:
         call(self._apply, key, self.area.model.autocorrect_word(typed, context))
 
     def _wanted(self, word: str) -> bool:
-        """Whether ``word`` is to be corrected at all (autocorrect on, not a kept word)."""
+        """Whether ``word`` is to be corrected at all (autocorrect on, not a kept word, not one
+        of the user's words, nor a new word written for the trusted time)."""
         area = self.area
         lower = word.lower()
         return (area.autocorrect_enabled and lower not in self.kept_words
-                and lower not in area.model.user_words)
+                and lower not in area.model.user_words
+                and not area.model.personal.trusted_on_writing(lower))
 
     def _in_place(self, word: PendingWord) -> bool:
         """Whether ``word`` is still as typed at its place in the current document."""

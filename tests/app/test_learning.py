@@ -181,3 +181,15 @@ async def test_the_learned_words_screen_lists_new_words_first_and_forgets_one(ne
         assert table.row_count == len(app.model.personal.vocab.learned())
         assert first[0].lower() not in app.model.personal.vocab.counts
         await pilot.press("escape")
+
+
+async def test_a_new_word_is_left_alone_from_its_third_writing_on(new_app, type_text, settle):
+    app = new_app()
+    async with app.run_test() as pilot:
+        assert app.model.autocorrect_word("teh", "I wrote ") != "teh"  # a typo to the model
+        app.editor.autocorrect_enabled = False
+        await type_text(app, pilot, "I wrote teh and teh ")  # twice: remembered, then offered
+        app.editor.autocorrect_enabled = True
+        await type_text(app, pilot, "and teh ")  # the third time counts: never corrected
+        await settle(app, pilot)
+        assert app.editor.text == "I wrote teh and teh and teh "

@@ -98,6 +98,12 @@ class PersonalModel:
         counts = self.vocab.counts
         return {w for w in self.vocab.new_ids if counts[w] >= TRUST_AT}
 
+    def trusted_on_writing(self, word: str) -> bool:
+        """Whether writing ``word`` now makes it a trusted new word (its ``TRUST_AT``-th time or
+        later): autocorrect judges a finished word before learning it, and that time counts."""
+        low = word.lower()
+        return low in self.vocab.new_ids and self.vocab.counts[low] + 1 >= TRUST_AT
+
     def _encode(self, text: str, prev: int) -> list[int]:
         return self.vocab.encode(text, prev).ids
 
