@@ -7,9 +7,10 @@ corrects the finished words in typing order, each after the text before it as it
 (earlier corrections applied, as for a slow typist). A word the user changed meanwhile is left
 alone. A finished word is learned once it is judged (as corrected, or as typed when it stays),
 in typing order and after the text before it by then: a typo learned before it is judged would
-vouch for itself, and how fast the user typed would change what is corrected. Backspace right after a correction, or Ctrl+Z (one correction per press, latest first),
-brings back the word as typed, which is then left alone in this document. A paste is not
-typing: nothing in it is corrected, but its words are learned.
+vouch for itself, and how fast the user typed would change what is corrected. Backspace right
+after a correction, or Ctrl+Z (one correction per press, latest first), brings back the word as
+typed, which is then left alone in this document. A paste is not typing: nothing in it is
+corrected, but its words are learned.
 """
 
 from __future__ import annotations
