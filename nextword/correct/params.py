@@ -52,5 +52,6 @@ class CorrectorParams:
     sound_edits: int = 4  # correct(): words that sound like a misspelling, at most this many
     # edits away (or half its letters), ...
     max_sounds: int = 10  # ... the likeliest this many by unigram and edits
+    rank_pool: int = 15  # correct(): the ranker orders this many readings (likeliest by score)
     max_two_edit: int = 60  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)
