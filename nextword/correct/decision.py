@@ -21,7 +21,7 @@ from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
-from nextword.correct.ranking import RankWeights, rank_scores, reading_of
+from nextword.correct.ranking import RankWeights, rank_scores, readings_of
 from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.words import normalize
@@ -173,9 +173,9 @@ class WordCorrector:
         real words near it are the suggestions (``best`` is autocorrect's decision, which
         keeps such strings when unsure). Beyond autocorrect's candidates the words that sound
         like a misspelling are ranked too, and the corrections are ordered by ``ranking``'s
-        ranker (the likeliest ``rank_pool`` by the channel score). ``probs``: P(next word |
-        context) over the vocabulary when the caller has it already (the typing model's
-        suggestions do)."""
+        ranker (for a word outside the vocabulary, the likeliest ``rank_pool`` by the channel
+        score). ``probs``: P(next word | context) over the vocabulary when the caller has it
+        already (the typing model's suggestions do)."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
         if not word or k <= 0:
@@ -186,7 +186,10 @@ class WordCorrector:
         if context.strip():
             prior = LogView(probs) if probs is not None else self.scorer.log_prior(context)
         fine = self._fine(word.lower())
-        pool = k if fine else max(k, self.params.rank_pool)
+        # a misspelling's readings are many and far; a vocabulary word's few and near (and it
+        # mostly comes first itself): only the former's widen the pool (``rank_pool``)
+        unknown = self.scorer.search.candidates(word.lower()).typed_id < 0
+        pool = max(k, self.params.rank_pool) if unknown else k
         hyps, margin = self.scorer.hypotheses(word, context, need=pool, prior=prior, sounds=True)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
@@ -216,7 +219,7 @@ class WordCorrector:
         if not fixes:
             return [(hyps[typed][0], 0.0, "typed")]
         log_typed = float(scores[typed]) - logz
-        readings = [reading_of(self.scorer, w, prior, self.params.oov_offset) for w, _, _ in fixes]
+        readings = readings_of(self.scorer, [w for w, _, _ in fixes], prior, self.params.oov_offset)
         share = 1.0 / (1.0 + self.params.unigram_weight)
         rank = np.array(rank_scores(low, readings, self.errors, share, self.rank_weights))
         rank = rank - float(np.logaddexp.reduce(rank)) + math.log(max(-math.expm1(log_typed), 1e-12))

@@ -59,3 +59,13 @@ def test_correct_ranks_real_misspellings_with_the_bundled_model():
     # a word autocorrect keeps still comes back first, its neighbours after it
     got = [s.word for s in c.correct("house", "", 3)]
     assert got[0] == "house" and len(got) == 3
+
+
+def test_a_word_of_the_word_list_two_edits_away_is_offered():
+    """``deliquant``: ``delinquent`` is outside the vocabulary, two edits away and sounds unlike."""
+    import nextword
+    from nextword.correct.corrector import Corrector
+
+    c = Corrector(nextword.load())
+    assert ("delinquent", 2) in c.scorer.search.sounds_like("deliquant")
+    assert c.correct("deliquant", "", 3)[0].word == "delinquent"
