@@ -119,6 +119,8 @@ class SuggestTextArea(TextArea):
     def _warm_up(self) -> None:
         # the first correction builds the corrector's index (~0.2 s): not on a keystroke
         self.model.autocorrect_word("teh", "")
+        # ... and a misspelling's suggestions the word list's index (~2 s)
+        self.model.correct("definately", "", 3)
         self.model.suggest("Th", 3)
         # the model's ~185k long-lived objects make a full garbage collection (run now and then
         # as typing allocates) a pause of ~0.2 s on a keystroke; they are never garbage

@@ -21,6 +21,7 @@ from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
+from nextword.correct.ranking import RankWeights, rank_scores, readings_of
 from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.words import normalize
@@ -34,6 +35,8 @@ class WordCorrector:
     Two channels: ``errors`` (spelling errors, learned from real misspellings) ranks the
     readings ``correct`` offers; ``typing_errors`` (the same mixed with pure keyboard slips,
     what a typist in an editor mostly makes) decides what autocorrect replaces."""
+
+    rank_weights = RankWeights()  # the order ``correct`` offers the corrections in (``ranking``)
 
     def __init__(self, model: ScoringModel, error_model: ErrorModel | None = None,
                  params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
@@ -169,24 +172,32 @@ class WordCorrector:
         alone comes back first, unchanged, unless it is no word at all (``no_word``): then the
         real words near it are the suggestions (``best`` is autocorrect's decision, which
         keeps such strings when unsure). Beyond autocorrect's candidates the words that sound
-        like a misspelling are ranked too. ``probs``: P(next word | context) over the
-        vocabulary when the caller has it already (the typing model's suggestions do)."""
+        like a misspelling are ranked too, and the corrections are ordered by ``ranking``'s
+        ranker (for a word outside the vocabulary, the likeliest ``rank_pool`` by the channel
+        score). ``probs``: P(next word | context) over the vocabulary when the caller has it
+        already (the typing model's suggestions do)."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
         if not word or k <= 0:
             return []
         if not should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
-        prior = None if probs is None or not context.strip() else LogView(probs)
-        hyps, margin = self.scorer.hypotheses(word, context, need=k, prior=prior, sounds=True)
+        prior = None
+        if context.strip():
+            prior = LogView(probs) if probs is not None else self.scorer.log_prior(context)
+        fine = self._fine(word.lower())
+        # a misspelling's readings are many and far; a vocabulary word's few and near (and it
+        # mostly comes first itself): only the former's widen the pool (``rank_pool``)
+        unknown = self.scorer.search.candidates(word.lower()).typed_id < 0
+        pool = max(k, self.params.rank_pool) if unknown else k
+        hyps, margin = self.scorer.hypotheses(word, context, need=pool, prior=prior, sounds=True)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
         keep = next(s for _, s, kind in hyps if kind == "typed") + margin
-        if self._fine(word.lower()):
+        if fine:
             keep = max([keep] + [s for _, s, kind in hyps if kind != "typed"])
-        ranked = sorted(((w, keep if kind == "typed" else s, kind) for w, s, kind in hyps), key=lambda h: -h[1])
-        scores = np.array([s for _, s, _ in ranked])
-        logz = float(np.logaddexp.reduce(scores))
+        ranked = self._ranked(word.lower(), [(w, keep if kind == "typed" else s, kind) for w, s, kind in hyps],
+                              prior)
         if len(ranked) > 1 and (ranked[0][2] != "typed" or self.no_word(word, context)):
             # an unknown typed word that lost, or that no list knows, is no suggestion: the
             # slots go to real words
@@ -194,5 +205,26 @@ class WordCorrector:
         out = []
         for w, s, _ in ranked[:k]:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
-            out.append(Suggestion(shown, s - logz, "correction"))
+            out.append(Suggestion(shown, s, "correction"))
         return out
+
+    def _ranked(self, low: str, hyps: Hypotheses, prior: Prior | None) -> Hypotheses:
+        """The readings (the typed word scored with its margin) best first, with
+        log-probabilities: the typed word's by these scores, the corrections sharing the rest
+        by the ranker (``ranking``). A typed word these scores put first stays first."""
+        scores = np.array([s for _, s, _ in hyps])
+        logz = float(np.logaddexp.reduce(scores))
+        typed = next(i for i, (_, _, kind) in enumerate(hyps) if kind == "typed")
+        fixes = [h for h in hyps if h[2] != "typed"]
+        if not fixes:
+            return [(hyps[typed][0], 0.0, "typed")]
+        log_typed = float(scores[typed]) - logz
+        readings = readings_of(self.scorer, [w for w, _, _ in fixes], prior, self.params.oov_offset)
+        share = 1.0 / (1.0 + self.params.unigram_weight)
+        rank = np.array(rank_scores(low, readings, self.errors, share, self.rank_weights))
+        rank = rank - float(np.logaddexp.reduce(rank)) + math.log(max(-math.expm1(log_typed), 1e-12))
+        if scores[typed] >= scores.max():
+            log_typed = max(log_typed, float(rank.max()))
+        out = [(hyps[typed][0], log_typed, "typed")]
+        out += [(w, float(r), kind) for (w, _, kind), r in zip(fixes, rank, strict=True)]
+        return sorted(out, key=lambda h: (-h[1], h[2] != "typed"))

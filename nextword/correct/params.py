@@ -51,6 +51,9 @@ class CorrectorParams:
     # set on the dev sentences with one such word swapped (fixes 77 %, breaks none there; 0 breaks)
     sound_edits: int = 4  # correct(): words that sound like a misspelling, at most this many
     # edits away (or half its letters), ...
-    max_sounds: int = 10  # ... the likeliest this many by unigram and edits
+    max_sounds: int = 10  # ... the likeliest this many by unigram and edits (and as many words
+    # of the word list two edits away)
+    rank_pool: int = 5  # correct(): readings of an unknown word searched for (as ``need``,
+    # beside ``k``), which the ranker (``ranking``) then orders
     max_two_edit: int = 60  # two-edit candidates aligned per word, likeliest first (bounds latency)
     max_word: int = 30  # longer "words" are left alone (hashes, pasted junk)

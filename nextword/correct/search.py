@@ -78,6 +78,7 @@ class CandidateSearch:
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
+        self._listed_index: DeleteIndex | None = None  # the word list's (``_listed_near``)
         self.params = params
         self.index.near("warm")  # fault the index arrays in now, not on the user's first word
 
@@ -141,8 +142,8 @@ class CandidateSearch:
         candidates leave out (vocabulary words beyond ``limit`` edits, words of the word list
         beyond one), with their edit distance: at most ``sound_edits`` (or half the typed
         letters, for long words) edits away, since a key shared by words of unlike spelling
-        says little; the likeliest ``max_sounds`` by unigram and edits. Only ``correct`` asks:
-        a typist's slips are near."""
+        says little; the likeliest ``max_sounds`` by unigram and edits; and the words of the word
+        list two edits away (``_listed_near``). Only ``correct`` asks: a typist's slips are near."""
         c = self.candidates(typed)
         p = self.params
         if c.typed_id >= 0 or c.regular >= 0 or typed in english_words() or len(typed) <= p.short_word:
@@ -160,7 +161,19 @@ class CandidateSearch:
             if d <= reach and (d > c.limit or word not in ids):
                 scored.append((uni + p.edit_cost * d, word, d))
         scored.sort(reverse=True)
-        return [(word, d) for _, word, d in scored[: p.max_sounds]]
+        out = [(word, d) for _, word, d in scored[: p.max_sounds]]
+        return out + self._listed_near(typed, found | {w for w, _ in out})
+
+    def _listed_near(self, typed: str, found: set[str]) -> list[tuple[str, int]]:
+        """Words of the word list two edits from ``typed`` (one edit away they are candidates
+        already, ``WordCandidates.lexicon``) not in ``found``: the most often seen in training
+        ``max_sounds``. The list's delete index is built on first use (about 2 s)."""
+        if self._listed_index is None:
+            self._listed_index = DeleteIndex(sorted(self.listed))
+        near = [(self.lexicon.get(w, 0), w) for w, _, d in self._listed_index.lookup(typed, 2)
+                if d == 2 and w not in found]
+        near.sort(reverse=True)
+        return [(w, 2) for _, w in near[: self.params.max_sounds]]
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least

@@ -1,0 +1,71 @@
+"""The order ``correct`` offers a misspelling's readings in (``ranking``): the features of a
+reading, and the ranker on the bundled model and the shipped error model."""
+
+from __future__ import annotations
+
+import pytest
+
+from nextword.correct.errormodel import ErrorModel
+from nextword.correct.phonetic import sound_key
+from nextword.correct.ranking import RankWeights, Reading, rank_features, rank_scores
+
+
+@pytest.fixture(scope="module")
+def errors() -> ErrorModel:
+    return ErrorModel.load()
+
+
+def _reading(word: str, log_unigram: float = -10.0, in_vocab: bool = True, listed: bool = True) -> Reading:
+    return Reading(word, log_unigram, log_unigram, in_vocab, listed)
+
+
+def test_features_of_a_reading(errors):
+    typed, reading = "definately", _reading("definitely")
+    f = rank_features(typed, reading, errors, 0.5, sound_key(typed), sound_key("definitely"))
+    assert f["sounds_alike"] == 1.0 and f["first_letter"] == 0.0 and f["edits"] == 1.0
+    assert f["channel"] == errors.logp(typed, "definitely") >= f["plain_channel"]
+    assert f["outside_vocab"] == f["unlisted"] == f["split"] == 0.0
+    split = rank_features("alot", _reading("a lot"), errors, 0.5, "", "")
+    assert split["split"] == 1.0 and split["channel"] == 0.0
+    seen_only = rank_features("recieve", _reading("recieved", in_vocab=False, listed=False), errors, 0.5, "", "")
+    assert seen_only["outside_vocab"] == seen_only["unlisted"] == 1.0
+
+
+def test_context_moves_a_reading_by_its_share_of_the_shift_from_the_unigram(errors):
+    moved = Reading("there", -8.0, -2.0, True, True)
+    f = rank_features("thier", moved, errors, 0.25, "", "")
+    assert f["lm"] == pytest.approx(-8.0 + 0.25 * 6.0)
+
+
+def test_a_reading_that_sounds_alike_and_starts_alike_ranks_above_an_equally_common_one(errors):
+    # equally common readings: the one spelled the way the misspelling sounds wins
+    scores = rank_scores("nolege", [_reading("knowledge"), _reading("college"), _reading("noble")],
+                         errors, 0.5, RankWeights())
+    assert scores[0] == max(scores)
+    scores = rank_scores("definately", [_reading("defiantly"), _reading("definitely")], errors, 0.5,
+                         RankWeights())
+    assert scores[1] > scores[0]
+
+
+def test_correct_ranks_real_misspellings_with_the_bundled_model():
+    """Misspellings whose intended word a plain noisy-channel score ranked second or third."""
+    import nextword
+    from nextword.correct.corrector import Corrector
+
+    c = Corrector(nextword.load())
+    for typed, meant in [("tiolets", "toilets"), ("kage", "cage"), ("ceese", "cease"),
+                         ("sparcely", "sparsely"), ("innensely", "immensely")]:
+        assert c.correct(typed, "", 3)[0].word == meant, typed
+    # a word autocorrect keeps still comes back first, its neighbours after it
+    got = [s.word for s in c.correct("house", "", 3)]
+    assert got[0] == "house" and len(got) == 3
+
+
+def test_a_word_of_the_word_list_two_edits_away_is_offered():
+    """``deliquant``: ``delinquent`` is outside the vocabulary, two edits away and sounds unlike."""
+    import nextword
+    from nextword.correct.corrector import Corrector
+
+    c = Corrector(nextword.load())
+    assert ("delinquent", 2) in c.scorer.search.sounds_like("deliquant")
+    assert c.correct("deliquant", "", 3)[0].word == "delinquent"
