@@ -51,6 +51,13 @@ class WordCandidates:
     lexicon: list[str]  # for an unknown word, real words outside the vocabulary one slip away
 
 
+@lru_cache(maxsize=2)
+def listed_index(listed: frozenset[str]) -> DeleteIndex:
+    """A delete index over the word list's words outside a vocabulary: about 2 s to build, so
+    built once for the models that share a vocabulary (every model of one kind, each test's)."""
+    return DeleteIndex(sorted(listed))
+
+
 class CandidateSearch:
     """The candidates of typed words against a model's vocabulary, the user's words and the
     lexicon (real words outside the vocabulary, with their training counts), scored with
@@ -78,7 +85,6 @@ class CandidateSearch:
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
-        self._listed_index: DeleteIndex | None = None  # the word list's (``_listed_near``)
         self.params = params
         self.index.near("warm")  # fault the index arrays in now, not on the user's first word
 
@@ -168,9 +174,7 @@ class CandidateSearch:
         """Words of the word list two edits from ``typed`` (one edit away they are candidates
         already, ``WordCandidates.lexicon``) not in ``found``: the most often seen in training
         ``max_sounds``. The list's delete index is built on first use (about 2 s)."""
-        if self._listed_index is None:
-            self._listed_index = DeleteIndex(sorted(self.listed))
-        near = [(self.lexicon.get(w, 0), w) for w, _, d in self._listed_index.lookup(typed, 2)
+        near = [(self.lexicon.get(w, 0), w) for w, _, d in listed_index(self.listed).lookup(typed, 2)
                 if d == 2 and w not in found]
         near.sort(reverse=True)
         return [(w, 2) for _, w in near[: self.params.max_sounds]]
