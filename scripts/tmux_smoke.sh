@@ -146,6 +146,15 @@ quit_saved() {  # quit_saved NAME: Ctrl+S (the file is NAME), Ctrl+Q, wait for t
     return 0
 }
 corrected() { screen | grep -oE '[0-9]+ corrected' | head -n 1 | cut -d' ' -f1 || true; }
+corrections_settled() {  # until the count of corrections holds for 3 s (the workers are done)
+    local last=-1 n
+    for _ in $(seq 20); do
+        n="$(corrected)"
+        [ "$n" = "$last" ] && return 0
+        last="$n"
+        sleep 3
+    done
+}
 
 DOC="$T/slow.txt"  # one word at a time, each correction landing before the next word
 launch "NEXTWORD_DATA_DIR='$T/data-slow' exec"
@@ -155,7 +164,7 @@ for i in "${!WORDS[@]}"; do
     else tmux send-keys -t "$S" -l "${WORDS[$i]}"; fi
     sleep 0.6
 done
-settle
+corrections_settled
 N="$(corrected)"
 [ "${N:-0}" -ge 5 ] || fail "typed slowly, only ${N:-0} of the typos in '$BURST' were corrected"
 quit_saved slow.txt

@@ -12,6 +12,7 @@ P(typed | word), by branch and bound; ``user_candidates`` adds the user's own wo
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,10 +52,20 @@ class WordCandidates:
     lexicon: list[str]  # for an unknown word, real words outside the vocabulary one slip away
 
 
-@lru_cache(maxsize=2)
+_LISTED_BUILD = threading.Lock()
+
+
 def listed_index(listed: frozenset[str]) -> DeleteIndex:
     """A delete index over the word list's words outside a vocabulary: about 2 s to build, so
-    built once for the models that share a vocabulary (every model of one kind, each test's)."""
+    built once for the models that share a vocabulary (every model of one kind, each test's),
+    and one build at a time (the editor's warm-up builds it; a suggestion asking meanwhile
+    waits for that one instead of building a second beside it)."""
+    with _LISTED_BUILD:
+        return _listed_index(listed)
+
+
+@lru_cache(maxsize=2)
+def _listed_index(listed: frozenset[str]) -> DeleteIndex:
     return DeleteIndex(sorted(listed))
 
 
