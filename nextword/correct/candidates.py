@@ -133,16 +133,22 @@ class DeleteIndex:
         key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
         order = np.argsort(key, kind="stable")
-        self._keys, self._rows = key[order], row[order]
+        # each distinct key once, with where its rows start: one binary search per probe
+        self._keys, starts = np.unique(key[order], return_index=True)
+        self._starts = np.append(starts, len(key)).astype(np.int64)
+        self._rows = row[order]
         self._bags = np.stack([_bag(w) for w in self.words]) if self.words else np.zeros((0, _BAG_SIZE))
 
     def __len__(self) -> int:
         return len(self.words)
 
     def _rows_for(self, typed: str, max_distance: int) -> np.ndarray:
+        if not len(self._keys):
+            return np.zeros(0, dtype=np.int32)
         probes = _hashes(deletes(typed[: self.prefix_length], max_distance))
-        lo = np.searchsorted(self._keys, probes, side="left")
-        hi = np.searchsorted(self._keys, probes, side="right")
+        at = np.searchsorted(self._keys, probes)
+        at = at[self._keys.take(at, mode="clip") == probes]  # the probes that are keys
+        lo, hi = self._starts[at], self._starts[at + 1]
         n = hi - lo
         total = int(n.sum())
         if not total:

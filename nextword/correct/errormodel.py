@@ -267,49 +267,55 @@ class ErrorModel:
         """Best log-probability alignment of intended middle ``w`` to typed middle ``t``; ``left``
         is the intended character just before them."""
         sub, dele, ins, trans = self._ext
-        rules = self.rules
         unk = len(ALPHABET)  # the extra row/column for characters outside the alphabet
+        get = _INDEX.get
         n, m = len(w), len(t)
-        wi = [_INDEX.get(ch, unk) for ch in w]
-        ti = [_INDEX.get(ch, unk) for ch in t]
-        li = _INDEX.get(left, unk)
-        ci = [li, *wi]  # ci[i] = intended character before w[i]
-        cti = [li, *ti]  # cti[j] = typed character before t[j]
-        neg = -1e9
-        d = [[neg] * (m + 1) for _ in range(n + 1)]
-        d[0][0] = 0.0
-        lengths = self._rule_lengths
-        # tails[j][length] = the typed piece of that length ending before t[j]
-        tails = [[t[j - length:j] for length in range(min(MAX_PIECE, j) + 1)] for j in range(m + 1)] if rules else ()
-        for i in range(n + 1):
-            row, up = d[i], d[i - 1] if i else None
-            # the learned pieces ending at w[i-1]: their row, rules and typed lengths (once per row)
-            pieces = [(d[i - k], rules[src], lengths[src]) for k in range(1, min(MAX_PIECE, i) + 1)
-                      if (src := w[i - k:i]) in rules] if rules else ()
-            for j in range(m + 1):
-                best = row[j]
-                if i:  # intended w[i-1] left out (after ci[i-1], or one of a doubled letter)
-                    b = wi[i - 1]
-                    a = b if i < n and wi[i] == b else ci[i - 1]
-                    v = up[j] + dele[a][b]
+        wi = [get(ch, unk) for ch in w]
+        ti = [get(ch, unk) for ch in t]
+        li = get(left, unk)
+        # typing t[j-1] as an extra key costs the same on every row (after the key before it,
+        # or doubling the next key), and leaving out w[i-1] the same in every column (after
+        # the intended character before it, or one of a doubled letter): computed once
+        ins_cost = [0.0] * (m + 1)
+        for j in range(1, m + 1):
+            b = ti[j - 1]
+            ins_cost[j] = ins[b if j < m and ti[j] == b else (ti[j - 2] if j > 1 else li)][b]
+        row = [0.0] * (m + 1)
+        for j in range(1, m + 1):
+            row[j] = row[j - 1] + ins_cost[j]
+        d = [row]
+        rules, tails = self.rules, None
+        for i in range(1, n + 1):
+            up, x = row, wi[i - 1]
+            dc = dele[x if i < n and wi[i] == x else (wi[i - 2] if i > 1 else li)][x]
+            sub_x = sub[x]
+            swap = trans[wi[i - 2]][x] if i > 1 and wi[i - 2] != x else None
+            before2 = d[i - 2] if swap is not None else None
+            pieces = ()
+            if rules:  # the learned pieces ending at w[i-1]: an intended piece typed as another
+                pieces = [(d[i - k], rules[src], self._rule_lengths[src])
+                          for k in range(1, min(MAX_PIECE, i) + 1) if (src := w[i - k:i]) in rules]
+                if pieces and tails is None:  # tails[j][length]: the typed piece of that length before t[j]
+                    tails = [[t[j - length:j] for length in range(min(MAX_PIECE, j) + 1)] for j in range(m + 1)]
+            row = [up[0] + dc] + [0.0] * m
+            for before, typed_as, _ in pieces:  # a piece typed as nothing
+                logp = typed_as.get("")
+                if logp is not None and before[0] + logp > row[0]:
+                    row[0] = before[0] + logp
+            for j in range(1, m + 1):
+                best = up[j] + dc
+                v = row[j - 1] + ins_cost[j]
+                if v > best:
+                    best = v
+                b = ti[j - 1]
+                v = up[j - 1] if x == b else up[j - 1] + sub_x[b]
+                if v > best:
+                    best = v
+                if before2 is not None and j > 1 and x == ti[j - 2] and wi[i - 2] == b:
+                    v = before2[j - 2] + swap
                     if v > best:
                         best = v
-                if j:  # typed t[j-1] inserted after the key cti[j-1] (or doubling the next key)
-                    b = ti[j - 1]
-                    a = b if j < m and ti[j] == b else cti[j - 1]
-                    v = row[j - 1] + ins[a][b]
-                    if v > best:
-                        best = v
-                    if i:
-                        v = up[j - 1] if wi[i - 1] == b else up[j - 1] + sub[wi[i - 1]][b]
-                        if v > best:
-                            best = v
-                        if (i > 1 and j > 1 and wi[i - 1] == ti[j - 2] and wi[i - 2] == b
-                                and wi[i - 1] != wi[i - 2]):
-                            v = d[i - 2][j - 2] + trans[wi[i - 2]][wi[i - 1]]
-                            if v > best:
-                                best = v
-                for before, typed_as, typed_lengths in pieces:  # an intended piece typed as another
+                for before, typed_as, typed_lengths in pieces:
                     tail = tails[j]
                     for length in typed_lengths:
                         if length > j:
@@ -318,4 +324,5 @@ class ErrorModel:
                         if logp is not None and before[j - length] + logp > best:
                             best = before[j - length] + logp
                 row[j] = best
-        return d[n][m]
+            d.append(row)
+        return row[m]
