@@ -24,9 +24,14 @@ from nextword.correct.priors import LogView, Prior, ScoringModel
 from nextword.correct.ranking import RankWeights, rank_scores, readings_of
 from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
-from nextword.text.words import normalize
+from nextword.text.wordlist import english_words
+from nextword.text.words import is_plain_word, normalize
 
 Hypotheses = list[tuple[str, float, str]]  # (lower-cased reading, score, "typed" or "correction")
+# how often a compound typed with a hyphen whose letters also make one word (``foot-ball``,
+# ``with-out``) means that word: most such words are written closed today (a compound whose
+# letters make no word, ``well-known``, is kept first at the complement)
+_SPLIT_COMPOUND = 0.2
 
 
 class WordCorrector:
@@ -180,6 +185,10 @@ class WordCorrector:
         k = int(k)
         if not word or k <= 0:
             return []
+        if "-" in word and word.lower() not in self.model.user_words:
+            hyphenated = self._hyphenated(word, context, k, probs)
+            if hyphenated is not None:
+                return hyphenated
         if not should_check(word, self.model.user_words, self.params.max_word):
             return [Suggestion(word, 0.0, "correction")]
         prior = None
@@ -207,6 +216,39 @@ class WordCorrector:
             shown = word if w == word.lower() else match_case(word, w, self.tok)
             out.append(Suggestion(shown, s, "correction"))
         return out
+
+    def _hyphenated(self, word: str, context: str, k: int, probs: np.ndarray | None
+                    ) -> list[Suggestion] | None:
+        """The readings of a word typed with hyphens (None when it is no hyphenated word).
+        A hyphen at an end (a line break's) is dropped. Inner hyphens may split one word
+        (``foot-ball``, ``with-out``, ``bank-rupecy``): the joined letters are corrected as
+        one word, and the compound as typed stays a reading when all its parts are words, first
+        unless the word list writes the joined letters as one word (``well-known`` stays)."""
+        core = word.strip("-")
+        parts = core.split("-")
+        if not all(is_plain_word(part) for part in parts) or len(core) > self.params.max_word:
+            return None
+        if len(parts) == 1:
+            return self.correct(core, context, k, probs)
+        # in the case typed (``Foot-Ball`` -> ``Football``, ``E-MAIL`` -> ``EMAIL``)
+        joined = core.replace("-", "") if core.isupper() else parts[0] + "".join(parts[1:]).lower()
+        readings = [s for s in self.correct(joined, context, k, probs) if s.word.lower() != core.lower()]
+        if not all(self._is_word(part) for part in parts):
+            return readings
+        # the compound as typed: a share of the readings' probability mass, the smaller one when
+        # the word list (or the user) writes its letters as one word
+        closed = joined.lower() in english_words() or joined.lower() in self.model.user_words
+        keep = _SPLIT_COMPOUND if closed else 1.0 - _SPLIT_COMPOUND
+        typed = Suggestion(core, math.log(keep), "correction")
+        rest = [Suggestion(s.word, s.score + math.log1p(-keep), s.kind) for s in readings]
+        return sorted([typed, *rest], key=lambda s: -s.score)[:k]
+
+    def _is_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of the vocabulary, the lexicon or the user's, a regular
+        form of one, or a one-letter word (``a``, ``i``)."""
+        low = word.lower()
+        return (low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words
+                or low in ("a", "i") or regular_form(low, self.tok.ids) is not None)
 
     def _ranked(self, low: str, hyps: Hypotheses, prior: Prior | None) -> Hypotheses:
         """The readings (the typed word scored with its margin) best first, with

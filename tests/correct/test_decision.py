@@ -95,3 +95,30 @@ def test_a_clear_word_or_slip_is_decided_without_context_and_a_close_call_is_not
     asking = WordCorrector(tiny_model, params=CorrectorParams(context_range=float("inf")))
     assert asking.decided_without_context("teh", "this is") is None  # the model must be asked
     assert asking.decided_without_context("the", "this is") == "the"  # ... but not for a fine word
+
+
+# -- words typed with hyphens ---------------------------------------------------------------------
+
+def test_a_hyphen_splitting_a_listed_word_offers_the_word_first(word_corrector):
+    """``with-out``: the word list writes the letters as one word, which comes first, the
+    compound as typed after it (its parts are words: it may be meant)."""
+    got = [s.word for s in word_corrector.correct("with-out", "", 3)]
+    assert got[:2] == ["without", "with-out"]
+    assert [s.word for s in word_corrector.correct("Every-Thing", "", 2)] == ["Everything", "Every-Thing"]
+
+
+def test_a_compound_whose_letters_make_no_listed_word_stays_first(word_corrector):
+    got = word_corrector.correct("well-known", "", 3)
+    assert got[0].word == "well-known"
+    assert got == sorted(got, key=lambda s: -s.score)
+
+
+def test_a_misspelled_part_of_a_hyphenated_word_is_corrected_as_one_word(word_corrector):
+    """``some-thign``: a part is no word, so the readings are those of the joined letters."""
+    assert [s.word for s in word_corrector.correct("some-thign", "", 3)][:1] == \
+        [s.word for s in word_corrector.correct("somethign", "", 3)][:1]
+
+
+def test_a_hyphen_at_an_end_is_dropped(word_corrector):
+    assert word_corrector.correct("teh-", "", 3) == word_corrector.correct("teh", "", 3)
+    assert word_corrector.correct("-", "", 3) == [Suggestion("-", 0.0, "correction")]
