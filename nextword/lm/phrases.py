@@ -23,7 +23,16 @@ cache, extended by the personal model), token by token:
   from its second word on, so it is cut where the model stops being sure, and a beam that can no
   longer reach the threshold is dropped (most positions cost no LSTM step at all);
 * among the phrases that qualify, the one with the most expected keys saved (confidence-weighted
-  probability x length) is shown.
+  probability x length) is shown;
+* the threshold is the user's: ``THRESHOLD`` moved by ``Steer``, a precision controller that
+  settles each phrase shown at a word boundary by what the user typed next (were its first two
+  words right?) and lowers the threshold where more than ``TARGET`` of them were, raises it
+  where fewer. One fixed threshold has to suit the least predictable text; steered, a user whose
+  phrases prove right (formulaic text, a well-learned personal model) is shown more, one whose
+  phrases prove wrong fewer. (A logistic-regression confidence over the beam's other features -- each reading's log P
+  of the first two words, the first token's margin over the next best, the n-gram's and the
+  personal model's context order, the phrase length -- was tried first and did no better than
+  the mean log P on development text it was not fitted on; README, "Phrase completion".)
 
 Searched nodes (LSTM state and next-token candidates after a token sequence) are kept by their
 last tokens, so typing through a phrase, letter by letter or word by word, costs no new LSTM
@@ -31,8 +40,8 @@ step: the node after "... know if" searched at "know" is the root's child when "
 A node computes the adaptive softmax's rare-word buckets only when one of their words could
 matter (``AdaptiveIO.log_prob_bounds``).
 
-``THRESHOLD`` was chosen on development text (``scripts/bench/phrases.py --calibrate``; README,
-"Phrase completion"), never on the text the figures are reported on.
+``THRESHOLD`` and ``TARGET`` were chosen on development text (``scripts/bench/phrases.py
+--calibrate``; README, "Phrase completion"), never on the text the figures are reported on.
 """
 
 from __future__ import annotations
@@ -47,13 +56,14 @@ import torch
 from nextword.core.lstm import State
 from nextword.lm.incremental import stacked_state
 from nextword.lm.mixture import CACHE_WINDOW
-from nextword.text.words import partial_word, space_before_next_word
+from nextword.text.words import WORD_RE, partial_word, space_before_next_word
 
 if TYPE_CHECKING:
     from nextword.lm.typing_model import TypingModel
 
 # the confidence a shown phrase keeps: the highest trigger rate at which every development set
-# kept ExactMatch@2 >= 50 % (scripts/bench/phrases.py --calibrate; README, "Phrase completion")
+# kept ExactMatch@2 >= 50 % (scripts/bench/phrases.py --calibrate; README, "Phrase completion");
+# where the user's threshold starts
 THRESHOLD = -0.75
 MIN_WORDS = 2       # a phrase has at least two words (one word is what the ghost shows anyway)
 MAX_WORDS = 12      # complete_phrase never searches further, whatever max_words asks
@@ -61,6 +71,13 @@ BEAM = 3            # beams kept per step
 FLOOR = 0.02        # a node keeps its next tokens at least this probable
 KEY_TOKENS = 64     # a node is known by its last tokens (an LSTM forgets what lies further back)
 MAX_NODES = 512     # nodes kept between calls (~5 KB each)
+# the user's threshold is steered by the phrases they were shown (``Steer``): towards showing
+# phrases whose first two words are right this often; a right one lowers it by STEP * (1 - TARGET),
+# a wrong one raises it by STEP * TARGET; it stays within THRESHOLD + SHIFT (scripts/bench/phrases.py
+# --calibrate; README, "Phrase completion")
+TARGET = 0.55
+STEP = 0.01
+SHIFT = (-0.25, 0.35)
 MID_PUNCT = (",", ";", ":")   # typed between the words of a phrase
 END_PUNCT = (".", "!", "?")   # end a phrase (included)
 
@@ -97,6 +114,58 @@ class Beam:
         return Beam([*self.path, idx], m, c, (m + c) / 2 if pair else m, self.words + word, self.count + 1)
 
 
+@dataclass
+class Steer:
+    """The user's threshold, steered by the phrases they were shown: a precision controller.
+
+    The phrase shown is a bet on its first two words; what the user types next settles it (right
+    when those words are typed as shown, then a character that ends a word; wrong at the first
+    character that differs), whether they took it with Tab or typed it; no verdict when the text
+    stops extending the text it was shown after (an edit, the cursor moved elsewhere). One bet is
+    open at a time: the phrases shown while it is open (typing through it) are not new bets, nor
+    are those shown inside a word (``bet``). Each verdict moves ``shift`` (stochastic
+    approximation): where more than ``target`` of the user's phrases are right, the threshold
+    falls and more are shown; where fewer, it rises. Kept for the model's lifetime (a session),
+    not saved."""
+
+    target: float = TARGET
+    shift: float = 0.0
+    shown: int = 0   # bets settled ...
+    right: int = 0   # ... and those that were right
+    open: tuple[str, str] | None = None  # (the text a phrase was shown after, its first two words)
+
+    def bet(self, text: str, phrase: str) -> None:
+        """``phrase`` was shown after ``text``: a bet on its first two words, unless one is open
+        or ``text`` ends inside a word. (A phrase shown inside a word is not steered by: on
+        development text they were right 12-30 % of the time against 50-72 % for the word-boundary
+        phrases the target was chosen on, and steering by them shut those out; README.)"""
+        if self.open is not None or partial_word(text):
+            return
+        words = list(WORD_RE.finditer(phrase))
+        if len(words) >= MIN_WORDS:
+            self.open = (text, phrase[: words[MIN_WORDS - 1].end()].lower())
+
+    def observe(self, text: str) -> None:
+        """Settle the open bet if ``text`` (the text now) decides it."""
+        if self.open is None:
+            return
+        at, words = self.open
+        if not text.startswith(at):
+            self.open = None  # an edit, or elsewhere: no verdict
+            return
+        typed = text[len(at): len(at) + len(words) + 1].lower()
+        if not words.startswith(typed[: len(words)]):
+            self.settle(False)
+        elif len(typed) > len(words):  # the two words typed: right unless the word goes on
+            self.settle(not (typed[-1] == "'" or WORD_RE.match(typed[-1])))
+
+    def settle(self, right: bool) -> None:
+        self.open = None
+        self.shown += 1
+        self.right += right
+        self.shift = min(max(self.shift + STEP * (self.target - right), SHIFT[0]), SHIFT[1])
+
+
 @dataclass(frozen=True)
 class Phrase:
     """A phrase that passed the threshold: the text to insert, its words and its confidence."""
@@ -115,6 +184,7 @@ class PhraseSearch:
     def __init__(self, model: TypingModel, threshold: float = THRESHOLD):
         self.model = model
         self.threshold = threshold
+        self.steer = Steer()  # the user's shift of the threshold (guarded by the model's lock)
         self._nodes: OrderedDict[tuple, Node] = OrderedDict()  # guarded by the model's lock
         self._generation: tuple = ()
         self._root_counts: tuple[tuple, np.ndarray] | None = None
@@ -129,32 +199,35 @@ class PhraseSearch:
         return phrase.text if phrase is not None else ""
 
     def search(self, text: str, max_words: int = 6, threshold: float | None = None) -> Phrase | None:
-        """The phrase to show after ``text`` (None when nothing is confident enough)."""
+        """The phrase to show after ``text`` (None when nothing is confident enough). Without
+        ``threshold``, at the user's threshold (``THRESHOLD`` moved by ``steer``), which this call
+        also teaches: what was typed since the last phrase was shown settles it."""
         if not isinstance(text, str) or isinstance(max_words, bool) or not isinstance(max_words, int):
             return None
         max_words = min(max_words, MAX_WORDS)
         if max_words < MIN_WORDS:
             return None
-        theta = self.threshold if threshold is None else float(threshold)
-        model = self.model
-        with model._lock, torch.inference_mode():
-            partial = partial_word(text)
-            context = text[: len(text) - len(partial)]
-            low = partial.lower()
-            if partial and not model.knows_prefix(low):
-                return None
-            tokens, stable = model._context(context)
-            dist = model._distribution(tokens, stable, context)
-            self._check_generation()
-            pctx = model.personal_context(context)
-            beams = self._first_step(dist, tokens, pctx, low, theta)
-            if not beams:
-                return None
-            root = Node(self._root_state(), [])
-            best = self._expand(beams, root, tokens, pctx, theta, max_words)
-            if best is None:
-                return None
-            return self._render(best, context, partial, tokens[-1] in model._sentence_end_ids)
+        with self.model._lock, torch.inference_mode():
+            if threshold is not None:
+                return self._search(text, max_words, float(threshold))
+            self.steer.observe(text)
+            phrase = self._search(text, max_words, self.threshold + self.steer.shift)
+            if phrase is not None:
+                self.steer.bet(text, phrase.text)
+            return phrase
+
+    def _search(self, text: str, max_words: int, theta: float) -> Phrase | None:
+        model, partial = self.model, partial_word(text)
+        context, low = text[: len(text) - len(partial)], partial.lower()
+        if partial and not model.knows_prefix(low):
+            return None
+        tokens, stable = model._context(context)
+        dist = model._distribution(tokens, stable, context)
+        self._check_generation()
+        pctx = model.personal_context(context)
+        beams = self._first_step(dist, tokens, pctx, low, theta)
+        best = self._expand(beams, Node(self._root_state(), []), tokens, pctx, theta, max_words) if beams else None
+        return self._render(best, context, partial, tokens[-1] in model._sentence_end_ids) if best else None
 
     # -- the search -----------------------------------------------------------------------------
     def _paired(self) -> bool:

@@ -9,14 +9,19 @@ each persona's test text in ``../shared/data/personal/`` after ``model.learn(its
 then ``complete_phrase`` latency per keystroke typing held-out text (p50/p99).
 
 Calibration (``--calibrate``): trigger rate and ExactMatch@2 at every word boundary for a grid of
-thresholds, on development text only: the validation paragraphs of ``corpus/`` (never trained
+thresholds, and for the threshold steered by the user's phrases (``nextword.lm.phrases.Steer``)
+towards each of ``--targets`` (a fresh user per text, settled by the text that came next), on
+development text only: the validation paragraphs of ``corpus/`` (never trained
 on; the model's early stopping and mixture weights saw them) and the fortune paragraphs held out
 of ``corpus/`` for the autocorrect dev set (``corpus/SOURCES.md``), and, for each persona, the
 last tenth of its *train* text after ``learn()`` of the first nine tenths. Never ``heldout/`` or
 a persona's test text: those are what the report measures.
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py [--words 4000] [--only general|personas|latency]
-    OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py --calibrate [--boundaries 6000]
+    OMP_NUM_THREADS=1 .venv/bin/python scripts/bench/phrases.py --calibrate [--boundaries 6000] [--targets 0.5 0.55 0.6]
+
+The report's typist is one user per model (the three ``heldout/`` files one after the other, each
+persona its own): the steered threshold starts at ``THRESHOLD`` and moves with that user's phrases.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ def calibrate(args) -> None:
     """Trigger rate and ExactMatch@2 per threshold at the word boundaries of each dev text."""
     import nextword
     from nextword.lm.evaluate import PhraseTally
+    from nextword.lm.phrases import THRESHOLD, Steer
     from nextword.text.tokenizer import is_word
     from nextword.text.words import TOKEN_RE, normalize
 
@@ -73,6 +79,8 @@ def calibrate(args) -> None:
         text = normalize(text)
         at = [m.start() for m in TOKEN_RE.finditer(text) if is_word(m.group(0))][: args.boundaries]
         tallies = {theta: PhraseTally() for theta in GRID}
+        steers = {t: Steer(target=t) for t in args.targets}  # a fresh user for each target
+        steered = {t: PhraseTally() for t in args.targets}
         started = time.perf_counter()
         for pos in at:
             end = text.find("\n", pos)
@@ -80,6 +88,10 @@ def calibrate(args) -> None:
             for theta in GRID:  # lowest first: the higher ones find their nodes searched
                 phrase = model.phrases.search(text[:pos], 6, theta)
                 tallies[theta].shown(phrase.text if phrase else "", rest)
+            for t, steer in steers.items():  # the user's threshold, steered by what came next
+                model.phrases.steer = steer
+                phrase = model.phrases.search(text[:pos], 6)
+                steered[t].shown(phrase.text if phrase else "", rest)
         print(f"\n{name}: {len(at):,} word boundaries ({time.perf_counter() - started:.0f} s)")
         results[name] = {}
         for theta, tally in tallies.items():
@@ -89,6 +101,15 @@ def calibrate(args) -> None:
             print(f"  threshold {theta:5.2f}: trigger {f['trigger_rate']:6.2%}  "
                   f"EM@2 {'-' if em2 is None else f'{em2:6.1%}'} of {f['shown'][2]:4d}  "
                   f"EM@3 {'-' if em3 is None else f'{em3:6.1%}'} of {f['shown'][3]:4d}", flush=True)
+        for t, tally in steered.items():
+            f = tally.figures(0)
+            em2, steer = f["exact_match"][2], steers[t]
+            results[name][f"steered {t}"] = f
+            print(f"  steered to {t:.2f}: trigger {f['trigger_rate']:6.2%}  "
+                  f"EM@2 {'-' if em2 is None else f'{em2:6.1%}'} of {f['shown'][2]:4d}  "
+                  f"(threshold {THRESHOLD + steer.shift:+.2f} at the end; {steer.right}/{steer.shown} bets right)",
+                  flush=True)
+        model.phrases.steer = Steer()
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
@@ -99,6 +120,12 @@ def report_row(name: str, r: dict) -> str:
             f"accepted {r['accepted']:4d} x {r['accepted_words']:.2f} words  "
             f"KSR words {r['ksr']:.1%} -> phrases {r['ksr_phrases']:.1%} "
             f"({100 * (r['ksr_phrases'] - r['ksr']):+.2f} points)")
+
+
+def steered(model) -> str:
+    """Where the user's threshold ended (``phrases.Steer``), and the bets it was steered by."""
+    steer = model.phrases.steer
+    return f"[threshold {model.phrases.threshold + steer.shift:+.2f} at the end, {steer.right}/{steer.shown} bets right]"
 
 
 def latency(model, text: str) -> tuple[float, float, float, int]:
@@ -121,8 +148,8 @@ def report(args) -> None:
 
     results = {}
     model = nextword.load(args.model)
-    print(f"threshold {model.phrases.threshold}, at most {args.phrase_words} words per phrase, "
-          f"{args.words:,} words per text")
+    print(f"threshold {model.phrases.threshold}, steered to {model.phrases.steer.target:.0%} right, "
+          f"at most {args.phrase_words} words per phrase, {args.words:,} words per text")
     started = time.perf_counter()
     paths = sorted(str(p) for p in (ROOT / "heldout").glob("*.txt")) if args.only in (None, "general") else []
     res = evaluate_phrase_files(model, paths, args.words, args.phrase_words) if paths else {"files": {}}
@@ -131,14 +158,16 @@ def report(args) -> None:
         print(report_row(Path(path).name, r))
     if paths:
         results["heldout (pooled)"] = res["pooled"]
-        print(report_row("heldout (pooled)", res["pooled"]), f"({time.perf_counter() - started:.0f} s)", flush=True)
+        print(report_row("heldout (pooled)", res["pooled"]), f"({time.perf_counter() - started:.0f} s)", steered(model),
+              flush=True)
     for name in personas(args.personas) if args.only in (None, "personas") else ():
         model = nextword.load(args.model)
         model.learn((PERSONAS / f"{name}-train.txt").read_text("utf-8"))
         test = (PERSONAS / f"{name}-test.txt").read_text("utf-8")
         started = time.perf_counter()
         r = results[name] = evaluate_phrases(model, test, args.words, phrase_words=args.phrase_words)
-        print(report_row(f"{name} after learn()", r), f"({time.perf_counter() - started:.0f} s)", flush=True)
+        print(report_row(f"{name} after learn()", r), f"({time.perf_counter() - started:.0f} s)", steered(model),
+              flush=True)
     if args.only in (None, "latency"):
         model = nextword.load(args.model)
         text = " ".join((ROOT / "heldout" / "fortunes-block.txt").read_text("utf-8").split()[: args.latency_words])
@@ -155,6 +184,8 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="model directory (default: the bundled model)")
     ap.add_argument("--calibrate", action="store_true", help="the threshold grid on development text")
     ap.add_argument("--boundaries", type=int, default=6000, help="--calibrate: word boundaries per text")
+    ap.add_argument("--targets", type=float, nargs="*", default=[0.5, 0.55, 0.6],
+                    help="--calibrate: the steered threshold's targets (phrases.Steer) to try")
     ap.add_argument("--words", type=int, default=4000, help="words scored per text (report)")
     ap.add_argument("--phrase-words", type=int, default=6, help="max_words of complete_phrase")
     ap.add_argument("--latency-words", type=int, default=2000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nextword.lm.evaluate import PhraseTally, evaluate_phrases, evaluate_typing
-from nextword.lm.phrases import MIN_WORDS
+from nextword.lm.phrases import MIN_WORDS, SHIFT, STEP, TARGET, THRESHOLD, Steer
 from nextword.text.tokenizer import is_word
 from nextword.text.words import split_words
 
@@ -129,3 +129,56 @@ def test_exact_match_counts_the_first_n_words_and_the_punctuation_between():
     assert f["boundaries"] == 4 and f["triggered"] == 3
     assert f["shown"][2] == 3 and f["exact_match"][2] == 2 / 3
     assert f["shown"][3] == 1 and f["exact_match"][3] == 0.0
+
+
+def test_a_shown_phrase_is_settled_by_what_the_user_types_next():
+    steer = Steer()
+    steer.bet("I'll meet you ", "at the station.")
+    steer.bet("I'll meet you a", "t noon")  # one bet open at a time (and none inside a word)
+    for text in ("I'll meet you a", "I'll meet you at", "I'll meet you at th", "I'll meet you at the"):
+        steer.observe(text)
+        assert steer.open is not None  # not decided yet ("the" may go on: "there")
+    steer.observe("I'll meet you at the ")
+    assert steer.open is None and (steer.shown, steer.right) == (1, 1)
+    assert abs(steer.shift + STEP * (1 - TARGET)) < 1e-12  # right: the threshold falls
+    steer.bet("I'll meet you at the ", "station at noon.")
+    steer.observe("I'll meet you at the statue")  # differs at the fifth letter
+    assert steer.open is None and (steer.shown, steer.right) == (2, 1)
+    steer.bet("I'll meet you at the statue", " at noon.")
+    assert steer.open is None  # shown inside a word: no bet
+    steer.bet("I'll meet you at the statue ", "at noon.")
+    steer.observe("I'll meet you at the station")  # an edit before the bet: no verdict
+    assert steer.open is None and steer.shown == 2
+    steer.bet("We'll go ", "to the")
+    steer.observe("We'll go to thee")  # the second word goes on: wrong
+    assert (steer.shown, steer.right) == (3, 1)
+
+
+def test_the_shift_stays_within_its_bounds():
+    steer = Steer()
+    for _ in range(1000):
+        steer.settle(False)
+    assert steer.shift == SHIFT[1]
+    for _ in range(1000):
+        steer.settle(True)
+    assert steer.shift == SHIFT[0]
+
+
+def test_the_users_threshold_follows_how_often_their_phrases_were_right(fresh_model):
+    """A user who types what they were shown lowers their threshold, one who does not raises it;
+    explicit thresholds (calibration) neither use nor teach it."""
+    model = learned(fresh_model)
+    assert model.phrases.search("Let me know", 6, threshold=-0.01) is None
+    assert model.phrases.steer.shown == 0 and model.phrases.steer.open is None
+    for _ in range(40):
+        assert model.complete_phrase("Let me know ") == "if you have any questions."
+        model.complete_phrase("Let me know if you have")  # the bet was right
+    steer = model.phrases.steer
+    assert steer.shown == 40 and steer.right == 40 and steer.shift < 0
+    assert abs(steer.shift - max(SHIFT[0], -40 * STEP * (1 - TARGET))) < 1e-9
+    theta = THRESHOLD + steer.shift
+    assert model.phrases.threshold == THRESHOLD and theta < THRESHOLD
+    for _ in range(200):  # the user stops typing what was shown: the threshold climbs back
+        model.complete_phrase("Let me know ")
+        model.complete_phrase("Let me know when")
+    assert steer.shift > 0 and steer.shown > 40 and steer.right == 40
