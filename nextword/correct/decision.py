@@ -232,9 +232,12 @@ class WordCorrector:
             return self.correct(core, context, k, probs)
         # in the case typed (``Foot-Ball`` -> ``Football``, ``E-MAIL`` -> ``EMAIL``)
         joined = core.replace("-", "") if core.isupper() else parts[0] + "".join(parts[1:]).lower()
-        readings = [s for s in self.correct(joined, context, k, probs) if s.word.lower() != core.lower()]
+        # the joined letters themselves are a reading only when they make a word
+        real = self._is_word(joined)
+        readings = [s for s in self.correct(joined, context, k, probs)
+                    if s.word.lower() != core.lower() and (real or s.word.lower() != joined.lower())]
         if not all(self._is_word(part) for part in parts):
-            return readings
+            return readings or [Suggestion(core, 0.0, "correction")]
         # the compound as typed: a share of the readings' probability mass, the smaller one when
         # the word list (or the user) writes its letters as one word
         closed = joined.lower() in english_words() or joined.lower() in self.model.user_words

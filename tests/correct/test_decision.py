@@ -119,6 +119,10 @@ def test_a_misspelled_part_of_a_hyphenated_word_is_corrected_as_one_word(word_co
         [s.word for s in word_corrector.correct("somethign", "", 3)][:1]
 
 
+def test_a_hyphenated_string_of_no_words_comes_back_as_typed(word_corrector):
+    assert word_corrector.correct("qwrtz-plkvb", "", 3) == [Suggestion("qwrtz-plkvb", 0.0, "correction")]
+
+
 def test_a_hyphen_at_an_end_is_dropped(word_corrector):
     assert word_corrector.correct("teh-", "", 3) == word_corrector.correct("teh", "", 3)
     assert word_corrector.correct("-", "", 3) == [Suggestion("-", 0.0, "correction")]
