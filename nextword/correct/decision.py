@@ -233,10 +233,10 @@ class WordCorrector:
         # in the case typed (``Foot-Ball`` -> ``Football``, ``E-MAIL`` -> ``EMAIL``)
         joined = core.replace("-", "") if core.isupper() else parts[0] + "".join(parts[1:]).lower()
         # the joined letters themselves are a reading only when they make a word
-        real = self._is_word(joined)
+        real = not self.no_word(joined, "")
         readings = [s for s in self.correct(joined, context, k, probs)
                     if s.word.lower() != core.lower() and (real or s.word.lower() != joined.lower())]
-        if not all(self._is_word(part) for part in parts):
+        if any(self.no_word(part, "") for part in parts):
             return readings or [Suggestion(core, 0.0, "correction")]
         # the compound as typed: a share of the readings' probability mass, the smaller one when
         # the word list (or the user) writes its letters as one word
@@ -245,13 +245,6 @@ class WordCorrector:
         typed = Suggestion(core, math.log(keep), "correction")
         rest = [Suggestion(s.word, s.score + math.log1p(-keep), s.kind) for s in readings]
         return sorted([typed, *rest], key=lambda s: -s.score)[:k]
-
-    def _is_word(self, word: str) -> bool:
-        """Whether ``word`` is a word of the vocabulary, the lexicon or the user's, a regular
-        form of one, or a one-letter word (``a``, ``i``)."""
-        low = word.lower()
-        return (low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words
-                or low in ("a", "i") or regular_form(low, self.tok.ids) is not None)
 
     def _ranked(self, low: str, hyps: Hypotheses, prior: Prior | None) -> Hypotheses:
         """The readings (the typed word scored with its margin) best first, with
