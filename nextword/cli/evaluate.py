@@ -80,6 +80,9 @@ def run_phrases(model, args: argparse.Namespace) -> int:
     table.add_row("trigger rate", f"{r['trigger_rate']:.2%} ({r['triggered']:,} of {r['boundaries']:,})")
     for n, em in r["exact_match"].items():
         table.add_row(f"ExactMatch@{n}", "-" if em is None else f"{em:.1%} (of {r['shown'][n]:,})")
+    inside = r["inside_exact_match"]
+    table.add_row("shown inside a word, right to the next word",
+                  "-" if inside is None else f"{inside:.1%} (of {r['inside_shown']:,} keystrokes)")
     table.add_row("phrases accepted", f"{r['accepted']:,}, {r['accepted_words']:.2f} words on average")
     table.add_row("keystroke savings, words only", f"{r['ksr']:.1%}")
     table.add_row("keystroke savings, with phrases", f"{r['ksr_phrases']:.1%}")

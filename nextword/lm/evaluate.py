@@ -211,7 +211,10 @@ def evaluate_phrase_files(model, paths: list[str], max_words: int | None = None,
               "exact_match": {n: hits[n] / shown[n] if shown[n] else None for n in shown},
               "accepted_words": sum(r["accepted_words"] * r["accepted"] for r in rows) / max(1, total["accepted"]),
               "ksr": sum(r["ksr"] * r["chars"] for r in rows) / chars,
-              "ksr_phrases": sum(r["ksr_phrases"] * r["chars"] for r in rows) / chars}
+              "ksr_phrases": sum(r["ksr_phrases"] * r["chars"] for r in rows) / chars,
+              "inside_shown": sum(r["inside_shown"] for r in rows)}
+    right = sum((r["inside_exact_match"] or 0) * r["inside_shown"] for r in rows)
+    pooled["inside_exact_match"] = right / pooled["inside_shown"] if pooled["inside_shown"] else None
     return {"pooled": pooled, "files": per_file}
 
 
@@ -250,6 +253,8 @@ class _Typist:
                 for j in range(len(low)):
                     if cost_p is None and self.phrase_words:
                         phrase = shown if j == 0 else model.complete_phrase(before + token[:j], self.phrase_words)
+                        if j:
+                            self.tally.inside(phrase, self._rest(text, at + j))
                         end = at + j + len(phrase)
                         if phrase and end in ends and text[at + j:end].lower() == phrase.lower():
                             # one key, which types the space after it too (as for a word)
@@ -286,9 +291,14 @@ class _Typist:
     def _boundary(self, text: str, at: int) -> str:
         """The phrase shown at the start of the word at ``at``, counted in the tally."""
         phrase = self.model.complete_phrase(text[:at], self.phrase_words)
-        line_end = text.find("\n", at)
-        self.tally.shown(phrase, text[at:] if line_end < 0 else text[at:line_end])
+        self.tally.shown(phrase, self._rest(text, at))
         return phrase
+
+    @staticmethod
+    def _rest(text: str, at: int) -> str:
+        """What follows ``at`` to the end of its line."""
+        line_end = text.find("\n", at)
+        return text[at:] if line_end < 0 else text[at:line_end]
 
 
 class PhraseTally:
@@ -300,13 +310,13 @@ class PhraseTally:
         self.boundaries = self.triggered = self.accepted = self.accepted_words = 0
         self.n_shown = dict.fromkeys(self.SIZES, 0)
         self.n_match = dict.fromkeys(self.SIZES, 0)
+        self.inside_shown = self.inside_match = 0  # phrases shown inside a word, right to their 2nd word
 
     def shown(self, phrase: str, rest: str) -> None:
         """A word boundary where ``phrase`` was shown ("": none) and the text ``rest`` followed."""
         self.boundaries += 1
         said = split_words(phrase)
-        n_words = sum(map(is_word, said))
-        if n_words < 2:
+        if sum(map(is_word, said)) < 2:
             return
         self.triggered += 1
         came = [t.lower() for t in split_words(rest[: 4 * len(phrase) + 64])]
@@ -316,6 +326,18 @@ class PhraseTally:
             if is_word(token) and seen in self.n_shown:
                 self.n_shown[seen] += 1
                 self.n_match[seen] += [t.lower() for t in said[: i + 1]] == came[: i + 1]
+
+    def inside(self, phrase: str, rest: str) -> None:
+        """A keystroke inside a word after which ``phrase`` was shown and ``rest`` (the rest of
+        that word and what follows) was typed: right when the phrase's first two words are
+        (the word being typed and the next)."""
+        said = split_words(phrase)
+        if sum(map(is_word, said)) < 2:
+            return
+        second = [i for i, t in enumerate(said) if is_word(t)][1]
+        came = split_words(rest[: 4 * len(phrase) + 64])
+        self.inside_shown += 1
+        self.inside_match += [t.lower() for t in said[: second + 1]] == [t.lower() for t in came[: second + 1]]
 
     def accept(self, phrase: str) -> None:
         self.accepted += 1
@@ -328,7 +350,9 @@ class PhraseTally:
                 "exact_match": {n: self.n_match[n] / self.n_shown[n] if self.n_shown[n] else None
                                 for n in self.SIZES},
                 "accepted": self.accepted,
-                "accepted_words": self.accepted_words / max(1, self.accepted)}
+                "accepted_words": self.accepted_words / max(1, self.accepted),
+                "inside_shown": self.inside_shown,
+                "inside_exact_match": self.inside_match / self.inside_shown if self.inside_shown else None}
 
 
 def user_ngram_model(text: str, order: int = 4, vocab_size: int = 50_000) -> TypingModel:

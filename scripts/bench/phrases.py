@@ -115,11 +115,12 @@ def calibrate(args) -> None:
 
 
 def report_row(name: str, r: dict) -> str:
+    inside = "-" if r["inside_exact_match"] is None else f"{r['inside_exact_match']:.1%}"
     em = "  ".join(f"EM@{n} {'-' if v is None else f'{v:5.1%}'} ({r['shown'][n]})" for n, v in r["exact_match"].items())
     return (f"{name:28s} words {r['words']:6,d}  trigger {r['trigger_rate']:6.2%}  {em}  "
             f"accepted {r['accepted']:4d} x {r['accepted_words']:.2f} words  "
             f"KSR words {r['ksr']:.1%} -> phrases {r['ksr_phrases']:.1%} "
-            f"({100 * (r['ksr_phrases'] - r['ksr']):+.2f} points)")
+            f"({100 * (r['ksr_phrases'] - r['ksr']):+.2f} points)  inside words: {inside} right of {r['inside_shown']:,}")
 
 
 def steered(model) -> str:

@@ -131,6 +131,17 @@ def test_exact_match_counts_the_first_n_words_and_the_punctuation_between():
     assert f["shown"][3] == 1 and f["exact_match"][3] == 0.0
 
 
+def test_a_phrase_shown_inside_a_word_is_right_when_the_word_and_the_next_are():
+    tally = PhraseTally()
+    tally.inside("stions you may", "stions you can")   # right to its second word
+    tally.inside("stion is", "stions you")              # the word itself is wrong
+    tally.inside("stions, you", "stions you")           # the comma
+    tally.inside("stions", "stions you")                # one word: not a phrase
+    f = tally.figures(0)
+    assert f["inside_shown"] == 3 and f["inside_exact_match"] == 1 / 3
+    assert f["boundaries"] == f["triggered"] == 0  # not word boundaries
+
+
 def test_a_shown_phrase_is_settled_by_what_the_user_types_next():
     steer = Steer()
     steer.bet("I'll meet you ", "at the station.")
