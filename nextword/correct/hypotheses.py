@@ -30,7 +30,7 @@ from nextword.correct.priors import LogView, Prior, ScoreView, ScoringModel
 from nextword.correct.rules import looks_like_name
 from nextword.correct.search import CandidateSearch, WordCandidates
 from nextword.text.tokenizer import WordTokenizer
-from nextword.text.wordlist import english_words
+from nextword.text.wordlist import english_words, rare_english_words
 from nextword.text.words import PLAIN_WORD_RE
 
 _SPELLING_CACHE = 200_000  # spellings kept (a few MB)
@@ -40,6 +40,9 @@ _SPELLING_CACHE = 200_000  # spellings kept (a few MB)
 # top-1 49.1 + 77.5 % at 1, 49.1 + 78.6 at 3, 48.9 + 79.6 at 10), the dev sentences a check
 # (broken words 0.18 / 0.28 % at 1, 0.20 / 0.28 at 3, 0.21 / 0.32 at 10)
 LISTED_COUNT = 3
+# a rarer real word (``rare_english_words``) that training never showed: a third of that, as if
+# seen once in a corpus three times the size (they are offered by ``correct()`` only)
+RARE_COUNT = 1
 
 
 def listed_words(tok: WordTokenizer) -> list[str]:
@@ -77,7 +80,7 @@ class HypothesisScorer:
         listed = listed_words(self.tok)
         self.lexicon = dict.fromkeys(listed, LISTED_COUNT) | seen
         self.search = CandidateSearch(model, errors, typing_errors, self.log_unigram, self.lexicon,
-                                      listed, params)
+                                      listed, params, rare_english_words())
 
     @property
     def params(self) -> CorrectorParams:
@@ -210,8 +213,9 @@ class HypothesisScorer:
         return keep
 
     def _lexicon_share(self, word: str) -> float:
-        """log of a lexicon word's share of the unknown words in the training text."""
-        return math.log(self.lexicon[word]) - self._log_unknown
+        """log of a lexicon word's share of the unknown words in the training text (a rare
+        listed word's: ``RARE_COUNT``)."""
+        return math.log(self.lexicon.get(word, RARE_COUNT)) - self._log_unknown
 
     def _lexicon_score(self, word: str, prior: Prior) -> float:
         """log P(``word``, a real word outside the vocabulary | context): P(unknown word |

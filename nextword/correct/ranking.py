@@ -97,8 +97,8 @@ def rank_scores(typed: str, readings: list[Reading], errors: ErrorModel, context
 def readings_of(scorer, words: list[str], prior, user_offset: float) -> list[Reading]:
     """``words`` as ``Reading``s for ``scorer`` (a ``HypothesisScorer``), with ``prior`` the
     log P(next word | context) over the vocabulary (None without context; looked up once for
-    all): vocabulary words, two run together, words of the lexicon (the word list's or the
-    training text's: their share of the unknown words), or the user's own (``user_offset``
+    all): vocabulary words, two run together, words of the lexicon (the word list's, its rare
+    words' or the training text's: their share of the unknown words), or the user's own (``user_offset``
     over an unknown word)."""
     ids, log_unigram, unk = scorer.tok.ids, scorer.log_unigram, scorer.tok.unk_id
     firsts = [ids.get(w.split(" ", 1)[0], unk) for w in words]
@@ -112,7 +112,7 @@ def readings_of(scorer, words: list[str], prior, user_offset: float) -> list[Rea
             ctx = uni if context is None else float(context[n])
             out.append(Reading(word, uni + rest, ctx + rest, True, True))
             continue
-        if word in scorer.lexicon:
+        if word in scorer.lexicon or word in scorer.search.rare:  # (a rare word: no list vouches)
             uni, listed = scorer.lexicon_unigram(word), word in scorer.search.listed
         else:
             uni, listed = float(scorer.free_prior[unk]) + user_offset, True

@@ -64,7 +64,7 @@ def listed_index(listed: frozenset[str]) -> DeleteIndex:
         return _listed_index(listed)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)  # a vocabulary's word list and its rare words
 def _listed_index(listed: frozenset[str]) -> DeleteIndex:
     return DeleteIndex(sorted(listed))
 
@@ -76,7 +76,7 @@ class CandidateSearch:
 
     def __init__(self, model: ScoringModel, errors: ErrorModel, typing_errors: ErrorModel,
                  log_unigram: np.ndarray, lexicon: dict[str, int], listed: Iterable[str],
-                 params: CorrectorParams):
+                 params: CorrectorParams, rare: Iterable[str] = ()):
         self.model = model
         self.tok = model.tokenizer
         self.errors = errors
@@ -92,6 +92,9 @@ class CandidateSearch:
         self._best_edit = max(errors.max_edit_logp, typing_errors.max_edit_logp)
         # what sounds like a misspelling: the vocabulary and the word list
         self.listed = frozenset(listed)
+        # rarer real words: corrections ``correct()`` may offer, no more (one index for every
+        # vocabulary: those the vocabulary or the lexicon holds are left out when looked up)
+        self.rare = frozenset(rare)
         self.sound_index = SoundIndex([*self.index.words, *self.listed])
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
@@ -179,7 +182,8 @@ class CandidateSearch:
                 scored.append((uni + p.edit_cost * d, word, d))
         scored.sort(reverse=True)
         out = [(word, d) for _, word, d in scored[: p.max_sounds]]
-        return out + self._listed_near(typed, found | {w for w, _ in out})
+        out += self._listed_near(typed, found | {w for w, _ in out})
+        return out + self._rare_near(typed)
 
     def _listed_near(self, typed: str, found: set[str]) -> list[tuple[str, int]]:
         """Words of the word list two edits from ``typed`` (one edit away they are candidates
@@ -189,6 +193,16 @@ class CandidateSearch:
                 if d == 2 and w not in found]
         near.sort(reverse=True)
         return [(w, 2) for _, w in near[: self.params.max_sounds]]
+
+    def _rare_near(self, typed: str) -> list[tuple[str, int]]:
+        """Rare real words (``rare``, outside the vocabulary and the lexicon) within two edits of
+        ``typed``, the nearest first, at most ``max_sounds``; their index is built on first use,
+        like the word list's. ``correct()`` ranks them with the rest; autocorrect never asks."""
+        if not self.rare:
+            return []
+        near = sorted((d, w) for w, _, d in listed_index(self.rare).lookup(typed, 2)
+                      if d and w not in self.tok.ids and w not in self.lexicon)
+        return [(w, d) for d, w in near[: self.params.max_sounds]]
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least

@@ -6,6 +6,11 @@ provenance and licence in ``resources/english_words.COPYRIGHT``, built by
 ``scripts/build/word_list.py``), shipped gzipped in the package (about 65,000 words, 170 kB).
 Autocorrect counts these words as real (it keeps them, and offers them as corrections); the
 user's dictionary and learned words still come first (``nextword.correct``).
+
+``rare_english_words`` are the words SCOWL size 70 adds (``wamerican-large`` + ``wbritish-large``,
+about 53,000: ``transportability``, ``diagrammatically``, but also ``hist`` and ``mote``). Size 50
+is the size SCOWL recommends for spell checking because these would hide real typos, so they
+never make a typed string count as real; ``correct()`` may offer them as corrections.
 """
 
 from __future__ import annotations
@@ -15,10 +20,21 @@ from functools import lru_cache
 from importlib import resources
 
 RESOURCE = "resources/english_words.txt.gz"
+RARE_RESOURCE = "resources/english_words_rare.txt.gz"
 
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """The shipped word list: lower-case words, a few with an inner apostrophe (``can't``)."""
-    data = resources.files("nextword").joinpath(RESOURCE).read_bytes()
+    return _read(RESOURCE)
+
+
+@lru_cache(maxsize=1)
+def rare_english_words() -> frozenset[str]:
+    """The rarer words of the larger list that ``english_words`` lacks (lower-case)."""
+    return _read(RARE_RESOURCE)
+
+
+def _read(resource: str) -> frozenset[str]:
+    data = resources.files("nextword").joinpath(resource).read_bytes()
     return frozenset(gzip.decompress(data).decode("utf-8").split())

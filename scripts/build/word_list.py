@@ -12,6 +12,16 @@ real typos. American and British spellings are both kept (a typist may use eithe
 lower-case entries of letters with at most one inner apostrophe (``can't``, ``o'clock``), except
 the possessives ``-'s`` (autocorrect reads those as a clitic on a known word); dropped: names
 (capitalised entries) and words with accents.
+
+The rarer words of SCOWL size 70 (Debian's ``wamerican-large`` and ``wbritish-large``, the same
+version) that size 50 lacks go to a second file, ``english_words_rare.txt.gz``: ``correct()``
+may offer them as corrections (``transportability``, ``diagrammatically``), but they never make a
+typed string count as real, for the reason above:
+
+    apt-get download wamerican-large wbritish-large   # then dpkg-deb -x as above
+    python scripts/build/word_list.py --dicts ... --copyright ... \
+        --rare-dicts dicts/usr/share/dict/american-english-large dicts/usr/share/dict/british-english-large \
+        --rare-copyright dicts/usr/share/doc/wamerican-large/copyright
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "nextword" / "resources" / "english_words.txt.gz"
+RARE_NAME = "english_words_rare.txt.gz"
 _KEEP = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -43,13 +54,24 @@ def main() -> None:
     ap.add_argument("--dicts", type=Path, nargs="+", required=True, help="word-list files, one word a line")
     ap.add_argument("--copyright", type=Path, required=True, help="the packages' copyright file")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--rare-dicts", type=Path, nargs="*", help="the larger lists (SCOWL 70) for the rare words")
+    ap.add_argument("--rare-copyright", type=Path, help="the larger lists' copyright file")
     args = ap.parse_args()
     words = read_words(args.dicts)
-    # mtime=0: the same input gives byte-identical output
-    with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+    write_list(words, args.out, args.copyright)
+    if args.rare_dicts:
+        common = set(words)
+        write_list([w for w in read_words(args.rare_dicts) if w not in common],
+                   args.out.with_name(RARE_NAME), args.rare_copyright or args.copyright)
+
+
+def write_list(words: list[str], out: Path, copyright_file: Path) -> None:
+    """``words`` gzipped to ``out`` (byte-identical for the same words), with the copyright file
+    beside it (``NAME.COPYRIGHT``)."""
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
         fh.write(("\n".join(words) + "\n").encode("utf-8"))
-    shutil.copyfile(args.copyright, args.out.with_name("english_words.COPYRIGHT"))
-    print(f"{len(words)} words -> {args.out} ({args.out.stat().st_size:,} bytes)")
+    shutil.copyfile(copyright_file, out.with_name(out.name.split(".")[0] + ".COPYRIGHT"))
+    print(f"{len(words)} words -> {out} ({out.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

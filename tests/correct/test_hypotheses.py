@@ -71,3 +71,17 @@ def test_the_users_dictionary_beats_the_word_list(fresh_model):
     c = Corrector(fresh_model)
     assert c.correct("sorbek", "a", 1)[0].word == "sorbex"
     assert "sorbet" in [s.word for s in c.correct("sorbek", "a", 3)]
+
+
+def test_a_rare_word_of_the_larger_list_is_offered_but_never_counted_real(fresh_model):
+    """SCOWL's larger list adds rare words (``transportability``, and ``hist``, ``wat``):
+    ``correct()`` offers them, but a typed one is no more real than any unknown string, so
+    the typos they would hide are still corrected."""
+    from nextword.text.wordlist import english_words, rare_english_words
+
+    c = Corrector(fresh_model)
+    word = "transportability"
+    assert word in rare_english_words() and word not in english_words() | set(fresh_model.tokenizer.ids)
+    assert c.correct("transportibility", "the", 3)[0].word == word
+    # kept by its letters alone (not a lexicon word), and no candidate of autocorrect's
+    assert "wat" not in c.scorer.lexicon and "wat" not in c.scorer.search.candidates("wht").lexicon
