@@ -12,13 +12,15 @@ cache, extended by the personal model), token by token:
 * a phrase is words and the punctuation a typist puts between them (``, ; :``); it ends with a
   sentence-ending ``. ! ?`` (included), before a paragraph end or any other symbol, or at
   ``max_words``;
-* confidence is a length-normalised log-probability: the mean log P per token (the first word's
-  included), averaged over two readings of the same model: the whole mixture, and its counts
+* confidence is a length-normalised log-probability: the mean log P per token, averaged over
+  two readings of the same model: the whole mixture, and its counts
   alone (the same model without its LSTM: n-gram, cache and personal model, renormalised). The
   LSTM generalises freely, which is what a next-word list wants; a multi-word bet also needs the
   counts to agree (on development text, at the same trigger rate, the share of phrases exactly
   right rose from about 30 % to 43 % on general prose; README, "Phrase completion"). With no
-  LSTM or no n-gram there is one reading only;
+  LSTM or no n-gram there is one reading only. Inside a word, the word being typed is in the
+  sum but not in the length: given its typed prefix it is nearly certain, and counted as a
+  token it let doubtful words after it through (README, "Phrase completion");
 * a phrase is shown only while that confidence stays at or above ``THRESHOLD`` after every token
   from its second word on, so it is cut where the model stops being sure, and a beam that can no
   longer reach the threshold is dropped (most positions cost no LSTM step at all);
@@ -98,7 +100,7 @@ class Beam:
     counts: float = 0.0   # ... and under its counts alone
     logp: float = 0.0     # the confidence's log P: the mean of the two (or the mixture's alone)
     words: int = 0        # words the phrase completes or adds
-    count: int = 0        # tokens the mean is over (not a first word the user typed in full)
+    count: int = 0        # tokens the mean is over (not the word being typed)
     node: Node | None = None  # what follows the path (None until computed)
 
     def need(self, theta: float, logp: float | None = None) -> float:
@@ -265,7 +267,9 @@ class PhraseSearch:
                 break
             i = int(ids[r])
             adds = int(len(model.personal.vocab.word(i)) > len(low))  # typed in full: adds nothing
-            out.append(Beam([i], float(mix[r]), float(counts[r]), float(conf[r]), adds, adds))
+            # the word being typed is in the sum, not in the length: its probability given the
+            # typed prefix is high, and counted as a token it would vouch for the words after it
+            out.append(Beam([i], float(mix[r]), float(counts[r]), float(conf[r]), adds, 0 if low else adds))
         return out
 
     def _expand(self, beams: list[Beam], root: Node, tokens: list[int], pctx: list[int],
