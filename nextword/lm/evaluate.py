@@ -253,8 +253,6 @@ class _Typist:
                 for j in range(len(low)):
                     if cost_p is None and self.phrase_words:
                         phrase = shown if j == 0 else model.complete_phrase(before + token[:j], self.phrase_words)
-                        if j:
-                            self.tally.inside(phrase, self._rest(text, at + j))
                         end = at + j + len(phrase)
                         if phrase and end in ends and text[at + j:end].lower() == phrase.lower():
                             # one key, which types the space after it too (as for a word)
@@ -273,6 +271,10 @@ class _Typist:
                         if cost_p is None:
                             cost_p, spared_p = j + 1, spared_p + space
                         break
+                if self.phrase_words:  # every key inside the word, as a typist who takes no word
+                    for j in range(1, len(low)):
+                        self.tally.inside(model.complete_phrase(before + token[:j], self.phrase_words),
+                                          self._rest(text, at + j))
                 words, new = words + 1, new + is_new
                 chars, keys, at = chars + len(low), keys + cost, at + len(token)
                 keys_p += cost if cost_p is None else cost_p
