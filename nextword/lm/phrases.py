@@ -107,7 +107,8 @@ class Beam:
         """The least log P a next token may have for a phrase through it to still qualify: the
         mean must reach ``theta`` by the second word, and stay there after every token. (With
         ``logp`` 0: the least for any path of this length, which a node keeps its tokens down
-        to, so it serves every path that reaches it.)"""
+        to, so it serves every path that reaches it with as many tokens counted; a node made
+        inside a word, where the word being typed is not counted, keeps fewer.)"""
         more = max(0, MIN_WORDS - self.words - 1)  # a word next: tokens still needed after it
         return (self.count + 1 + more) * theta - (self.logp if logp is None else logp)
 
