@@ -99,13 +99,24 @@ def deletes(word: str, max_distance: int) -> set[str]:
 _BAG_SIZE = 28  # a-z, apostrophe, anything else
 
 
+def _letter_codes(text: str) -> np.ndarray:
+    """Each character's bag column: a-z, apostrophe, anything else."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
+    return np.where((codes >= 0) & (codes < 26), codes, np.where(codes == ord("'") - ord("a"), 26, 27))
+
+
 @lru_cache(maxsize=4096)
 def _bag(word: str) -> np.ndarray:
     """Letter counts of ``word`` (for the bag-distance bound; cached: callers must not write
     to it)."""
-    codes = np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
-    codes = np.where((codes >= 0) & (codes < 26), codes, np.where(codes == ord("'") - ord("a"), 26, 27))
-    return np.bincount(codes, minlength=_BAG_SIZE).astype(np.int16)
+    return np.bincount(_letter_codes(word), minlength=_BAG_SIZE).astype(np.int16)
+
+
+def _bags(words: list[str]) -> np.ndarray:
+    """``_bag`` of every word, as rows, in one pass (an index of 50,000 words in milliseconds)."""
+    owner = np.repeat(np.arange(len(words)), [len(w) for w in words])
+    flat = np.bincount(owner * _BAG_SIZE + _letter_codes("".join(words)), minlength=len(words) * _BAG_SIZE)
+    return flat.reshape(len(words), _BAG_SIZE).astype(np.int16)
 
 
 def _hashes(strings: Iterable[str]) -> np.ndarray:
@@ -126,8 +137,12 @@ class DeleteIndex:
         self.by_id = dict(zip(self.ids.tolist(), self.words, strict=True))
         keys: list[np.ndarray] = []
         rows: list[np.ndarray] = []
+        by_prefix: dict[str, np.ndarray] = {}  # words sharing their first letters share deletes
         for row, word in enumerate(self.words):
-            h = _hashes(deletes(word[:prefix_length], max_distance))
+            prefix = word[:prefix_length]
+            h = by_prefix.get(prefix)
+            if h is None:
+                h = by_prefix[prefix] = _hashes(deletes(prefix, max_distance))
             keys.append(h)
             rows.append(np.full(len(h), row, dtype=np.int32))
         key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
@@ -137,7 +152,7 @@ class DeleteIndex:
         self._keys, starts = np.unique(key[order], return_index=True)
         self._starts = np.append(starts, len(key)).astype(np.int64)
         self._rows = row[order]
-        self._bags = np.stack([_bag(w) for w in self.words]) if self.words else np.zeros((0, _BAG_SIZE))
+        self._bags = _bags(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
