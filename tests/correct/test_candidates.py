@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from nextword.correct.candidates import (
     DeleteIndex,
+    _bag,
+    _bags,
     deletes,
     is_single_edit,
     osa_distance,
@@ -92,6 +95,13 @@ def test_lookup_respects_a_smaller_distance(index):
 
 def test_missing_apostrophe_is_found(index):
     assert "don't" in {w for w, _, _ in index.lookup("dont", 1)}
+
+
+def test_the_letter_bags_of_many_words_at_once_equal_each_words_own():
+    words = ["teh", "don't", "", "naïve", "zzz", "a-b", "aaaa"]
+    want = np.stack([_bag(w) for w in words])
+    assert np.array_equal(_bags(words), want) and _bags(words).dtype == want.dtype
+    assert _bags([]).shape == (0, want.shape[1])
 
 
 def test_empty_index_and_odd_input_return_nothing():
