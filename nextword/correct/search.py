@@ -64,7 +64,7 @@ def listed_index(listed: frozenset[str]) -> DeleteIndex:
         return _listed_index(listed)
 
 
-@lru_cache(maxsize=4)  # a vocabulary's word list and its rare words
+@lru_cache(maxsize=4)  # the word lists outside a few vocabularies, and the one of rare words
 def _listed_index(listed: frozenset[str]) -> DeleteIndex:
     return DeleteIndex(sorted(listed))
 
