@@ -39,7 +39,8 @@ def cache_probs(context: np.ndarray | list[int], vocab_size: int, target: int | 
     if len(window) == 0:
         return np.full(vocab_size if ids is None else len(ids), 1.0 / vocab_size)
     if ids is not None:
-        return (window[:, None] == np.asarray(ids)[None, :]).sum(0) / len(window)
+        words, slot = _id_slots(window, np.asarray(ids))
+        return _slot_counts(slot, len(words))[np.searchsorted(words, ids)] / len(window)
     return np.bincount(window, minlength=vocab_size)[:vocab_size] / len(window)
 
 
@@ -53,6 +54,8 @@ def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target:
     window = np.asarray(context[-CACHE_WINDOW:])
     if len(window) == 0:
         return cache_probs(window, vocab_size, target, ids)
+    if ids is not None:
+        return _phrase_cache_of(window, np.asarray(ids))
     # only the window's own tokens can have a probability: work on those
     words, index = np.unique(window, return_inverse=True)
     p = np.bincount(index, minlength=len(words)) / len(window)
@@ -69,13 +72,40 @@ def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target:
     if target is not None:
         at = np.searchsorted(words, target)
         return float(p[at]) if at < len(words) and words[at] == target else 0.0
-    if ids is None:
-        out = np.zeros(vocab_size)
-        out[words[words < vocab_size]] = p[words < vocab_size]
-        return out
-    ids = np.asarray(ids)
-    at = np.minimum(np.searchsorted(words, ids), len(words) - 1)
-    return np.where(words[at] == ids, p[at], 0.0)
+    out = np.zeros(vocab_size)
+    out[words[words < vocab_size]] = p[words < vocab_size]
+    return out
+
+
+def _id_slots(window: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``ids`` sorted, and each window token's place among them (-1: not one of them); a
+    repeated id counts at its first place. Cheaper than comparing every token with every id, or
+    than np.unique, for the few dozen ids the corrector asks about on every word."""
+    words = np.sort(ids)
+    at = np.minimum(np.searchsorted(words, window), len(words) - 1)
+    return words, np.where(words[at] == window, at, -1)
+
+
+def _slot_counts(slot: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(slot[slot >= 0], minlength=n)
+
+
+def _phrase_cache_of(window: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``phrase_cache_probs`` of a few ``ids`` only: the same back-off, counting only the window's
+    tokens that are among ``ids``."""
+    words, slot = _id_slots(window, ids)
+    p = _slot_counts(slot, len(words)) / len(window)
+    for k in (1, 2):
+        if len(window) <= k:
+            break
+        same = window[: len(window) - k] == window[len(window) - k]
+        for j in range(1, k):
+            same &= window[j: len(window) - k + j] == window[len(window) - k + j]
+        seen = int(np.count_nonzero(same))
+        if not seen:
+            break
+        p = (_slot_counts(slot[k:][same], len(words)) + PHRASE_PRIOR * p) / (seen + PHRASE_PRIOR)
+    return p[np.searchsorted(words, ids)]
 
 
 def mixture_weights(components: list[np.ndarray]) -> list[float]:

@@ -46,6 +46,17 @@ def test_the_phrase_cache_matches_its_definition_on_random_documents():
         assert np.allclose(phrase_cache_probs(context, 8), _reference_phrase_cache(context, 8))
 
 
+def test_the_caches_of_a_few_chosen_words_match_their_definition_on_random_documents():
+    # the corrector's path: counted for the chosen ids only (repeated ids, ids never in the window)
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        context = list(rng.integers(0, 6, rng.integers(1, 500)))
+        ids = rng.integers(0, 8, rng.integers(1, 12))
+        assert np.allclose(phrase_cache_probs(context, 8, ids=ids), _reference_phrase_cache(context, 8)[ids])
+        unigram = np.array([context[-400:].count(w) / len(context[-400:]) for w in range(8)])
+        assert np.allclose(cache_probs(context, 8, ids=ids), unigram[ids])
+
+
 def _document(tmp_path, n=300):
     lines = [f"Paragraph {i} says the option number {i % 7} sets the timeout of job {i}." for i in range(n)]
     (tmp_path / "doc.txt").write_text("\n".join(lines))
