@@ -54,21 +54,12 @@ def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target:
     window = np.asarray(context[-CACHE_WINDOW:])
     if len(window) == 0:
         return cache_probs(window, vocab_size, target, ids)
-    if ids is not None:
-        return _phrase_cache_of(window, np.asarray(ids))
+    if ids is not None:  # the corrector's question on every word: count those ids alone
+        words, slot = _id_slots(window, np.asarray(ids))
+        return _backed_off(window, slot, len(words))[np.searchsorted(words, ids)]
     # only the window's own tokens can have a probability: work on those
     words, index = np.unique(window, return_inverse=True)
-    p = np.bincount(index, minlength=len(words)) / len(window)
-    for k in (1, 2):  # the last token, then the last two
-        if len(window) <= k:
-            break
-        same = window[: len(window) - k] == window[len(window) - k]
-        for j in range(1, k):
-            same &= window[j: len(window) - k + j] == window[len(window) - k + j]
-        followers = index[k:][same]
-        if not len(followers):
-            break  # a context never seen has no seen extension either
-        p = (np.bincount(followers, minlength=len(words)) + PHRASE_PRIOR * p) / (len(followers) + PHRASE_PRIOR)
+    p = _backed_off(window, index, len(words))
     if target is not None:
         at = np.searchsorted(words, target)
         return float(p[at]) if at < len(words) and words[at] == target else 0.0
@@ -90,12 +81,12 @@ def _slot_counts(slot: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(slot[slot >= 0], minlength=n)
 
 
-def _phrase_cache_of(window: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """``phrase_cache_probs`` of a few ``ids`` only: the same back-off, counting only the window's
-    tokens that are among ``ids``."""
-    words, slot = _id_slots(window, ids)
-    p = _slot_counts(slot, len(words)) / len(window)
-    for k in (1, 2):
+def _backed_off(window: np.ndarray, slot: np.ndarray, n: int) -> np.ndarray:
+    """The phrase cache's back-off over ``n`` slots (``slot``: each window token's, -1 for a
+    token not counted): the window's unigram, then what followed the last token, then the last
+    two, each backed off to the one before."""
+    p = _slot_counts(slot, n) / len(window)
+    for k in (1, 2):  # the last token, then the last two
         if len(window) <= k:
             break
         same = window[: len(window) - k] == window[len(window) - k]
@@ -103,9 +94,9 @@ def _phrase_cache_of(window: np.ndarray, ids: np.ndarray) -> np.ndarray:
             same &= window[j: len(window) - k + j] == window[len(window) - k + j]
         seen = int(np.count_nonzero(same))
         if not seen:
-            break
-        p = (_slot_counts(slot[k:][same], len(words)) + PHRASE_PRIOR * p) / (seen + PHRASE_PRIOR)
-    return p[np.searchsorted(words, ids)]
+            break  # a context never seen has no seen extension either
+        p = (_slot_counts(slot[k:][same], n) + PHRASE_PRIOR * p) / (seen + PHRASE_PRIOR)
+    return p
 
 
 def mixture_weights(components: list[np.ndarray]) -> list[float]:
