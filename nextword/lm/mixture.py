@@ -69,20 +69,21 @@ def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target:
 
 
 def _id_slots(window: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ``ids`` sorted, and each window token's place among them (-1: not one of them); a
-    repeated id counts at its first place. Cheaper than comparing every token with every id, or
-    than np.unique, for the few dozen ids the corrector asks about on every word."""
+    """The ``ids`` sorted, and each window token's place among them (``len(ids)``: not one of
+    them); a repeated id counts at its first place. Cheaper than comparing every token with
+    every id, or than np.unique, for the few dozen ids the corrector asks about on every word."""
     words = np.sort(ids)
     at = np.minimum(np.searchsorted(words, window), len(words) - 1)
-    return words, np.where(words[at] == window, at, -1)
+    return words, np.where(words[at] == window, at, len(words))
 
 
 def _slot_counts(slot: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(slot[slot >= 0], minlength=n)
+    """How often each of the ``n`` slots occurs (slot ``n`` collects what is not counted)."""
+    return np.bincount(slot, minlength=n + 1)[:n]
 
 
 def _backed_off(window: np.ndarray, slot: np.ndarray, n: int) -> np.ndarray:
-    """The phrase cache's back-off over ``n`` slots (``slot``: each window token's, -1 for a
+    """The phrase cache's back-off over ``n`` slots (``slot``: each window token's, ``n`` for a
     token not counted): the window's unigram, then what followed the last token, then the last
     two, each backed off to the one before."""
     p = _slot_counts(slot, n) / len(window)

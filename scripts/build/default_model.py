@@ -38,10 +38,15 @@ def main() -> None:
         refit_mixture(Path(args.out))
         return
     started = time.time()
-    out = nextword.train(sorted(str(p) for p in (ROOT / "corpus").glob("*.txt")), args.out, base=None,
+    out = nextword.train(corpus_files(), args.out, base=None,
                          resume=args.resume, seed=args.seed, max_minutes=args.minutes,
                          char_minutes=args.char_minutes, epochs=20, checkpoint_every=300)
     print(f"wrote {out} in {(time.time() - started) / 60:.1f} min (seed {args.seed})")
+
+
+def corpus_files() -> list[str]:
+    """The bundled model's training text, in the order it was read."""
+    return sorted(str(p) for p in (ROOT / "corpus").glob("*.txt"))
 
 
 def refit_mixture(model_dir: Path) -> None:
@@ -49,8 +54,7 @@ def refit_mixture(model_dir: Path) -> None:
     (the split training made: same corpus, same fraction) and rewrite its config.json."""
     model = nextword.load(model_dir)
     config = dict(model.config)
-    split = read_corpus(sorted(str(p) for p in (ROOT / "corpus").glob("*.txt"))).split(
-        config["options"]["val_fraction"])
+    split = read_corpus(corpus_files()).split(config["options"]["val_fraction"])
     weights, ppl = tune_mixture(model.word_lm, model.ngram, *tuning_stream(split, model.tokenizer))
     print(f"mixture {config['mixture']} (validation perplexity {config['metrics']['mixture_val_ppl']:.1f})")
     print(f"     -> {weights} ({ppl:.1f})")
