@@ -18,72 +18,20 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import numpy as np
-
-
-def common_affixes(a: str, b: str) -> tuple[int, int]:
-    """Lengths of the common prefix and of the common suffix after it (they never overlap)."""
-    la, lb = len(a), len(b)
-    start = 0
-    while start < la and start < lb and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < la - start and end < lb - start and a[la - 1 - end] == b[lb - 1 - end]:
-        end += 1
-    return start, end
+from rapidfuzz.distance import OSA
 
 
 def osa_distance(a: str, b: str, limit: int = 2) -> int:
     """Optimal-string-alignment distance (insert, delete, substitute, swap adjacent characters)
-    between ``a`` and ``b``; any distance above ``limit`` comes back as ``limit + 1``."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    if a == b:
-        return 0
-    # common ends cost nothing; trimming them keeps the table to the differing middle
-    start, end = common_affixes(a, b)
-    a, b = a[start:la - end], b[start:lb - end]
-    la, lb = len(a), len(b)
-    if not la or not lb:
-        return min(la + lb, limit + 1)
-    over = limit + 1
-    prev2: list[int] = []
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        cur = [i] * (lb + 1)
-        ai = a[i - 1]
-        ai1 = a[i - 2] if i > 1 else ""
-        row_min = i
-        left = i
-        for j in range(1, lb + 1):
-            bj = b[j - 1]
-            # plain comparisons: builtins.min() dominates the profile otherwise
-            d = prev[j - 1] if ai == bj else prev[j - 1] + 1
-            if prev[j] + 1 < d:
-                d = prev[j] + 1
-            if left + 1 < d:
-                d = left + 1
-            if ai != bj and j > 1 and ai == b[j - 2] and ai1 == bj and prev2[j - 2] + 1 < d:
-                d = prev2[j - 2] + 1
-            cur[j] = left = d
-            if d < row_min:
-                row_min = d
-        if row_min > limit:  # every later row can only be larger
-            return over
-        prev2, prev = prev, cur
-    return prev[lb] if prev[lb] < over else over
+    between ``a`` and ``b``; any distance above ``limit`` comes back as ``limit + 1``.
+    rapidfuzz's C++ implementation: the same definition, tens of times faster than a Python
+    table, and the corrector aligns thousands of candidates a second."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 def is_single_edit(a: str, b: str) -> bool:
-    """Whether ``b`` is one insertion, deletion, substitution or swap away from ``a`` (what
-    ``osa_distance(a, b) == 1`` says, without the table)."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1 or a == b:
-        return False
-    s, e = common_affixes(a, b)
-    ma, mb = la - s - e, lb - s - e
-    return ma + mb <= 2 and (ma, mb) != (2, 0) and (ma, mb) != (0, 2) or (
-        ma == mb == 2 and a[s] == b[s + 1] and a[s + 1] == b[s])
+    """Whether ``b`` is one insertion, deletion, substitution or swap away from ``a``."""
+    return OSA.distance(a, b, score_cutoff=1) == 1
 
 
 def deletes(word: str, max_distance: int) -> set[str]:

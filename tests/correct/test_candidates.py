@@ -125,12 +125,28 @@ def test_single_edits_cover_every_kind_of_slip():
     assert all(len(e) in (3, 4, 5) for e in edits)
 
 
-def test_is_single_edit_agrees_with_the_edit_distance():
+def _reference_osa(a: str, b: str) -> int:
+    """The optimal-string-alignment distance by its textbook table, for checking."""
+    d = [[i + j if not i or not j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def test_edit_distance_and_single_edits_agree_with_the_textbook_table():
     rng = random.Random(3)
-    words = WORDS + ["teh", "thw", "tthe", "dont", "begining", "accomodate", "form", "from"]
+    words = WORDS + ["teh", "thw", "tthe", "dont", "begining", "accomodate", "form", "from", ""]
     pairs = [(a, b) for a in words for b in words]
     pairs += [(w, e) for w in ("form", "teh", "don't") for e in sorted(single_edits(w))]
     pairs += [(w, w[:i] + w[i + 1:]) for w in words for i in range(len(w)) if rng.random() < 0.5]
+    pairs += [("".join(rng.choice("abc'") for _ in range(rng.randint(0, 7))),
+               "".join(rng.choice("abc'") for _ in range(rng.randint(0, 7)))) for _ in range(3000)]
     for a, b in pairs:
-        assert is_single_edit(a, b) == (osa_distance(a, b, 2) == 1), (a, b)
+        true = _reference_osa(a, b)
+        for limit in (1, 2, 3):
+            assert osa_distance(a, b, limit) == min(true, limit + 1), (a, b, limit)
+        assert is_single_edit(a, b) == (true == 1), (a, b)
     assert is_single_edit("teh", "the") and not is_single_edit("the", "the")
