@@ -250,9 +250,11 @@ class _Typist:
                 is_new = known is not None and low not in known
                 cost, cost_p = len(low), (None if at >= covered else 0)
                 shown = self._boundary(text, at) if self.phrase_words else ""
+                asked = {}  # key -> the phrase shown there, for the inside-a-word figures below
                 for j in range(len(low)):
                     if cost_p is None and self.phrase_words:
                         phrase = shown if j == 0 else model.complete_phrase(before + token[:j], self.phrase_words)
+                        asked[j] = phrase
                         end = at + j + len(phrase)
                         if phrase and end in ends and text[at + j:end].lower() == phrase.lower():
                             # one key, which types the space after it too (as for a word)
@@ -272,9 +274,9 @@ class _Typist:
                             cost_p, spared_p = j + 1, spared_p + space
                         break
                 if self.phrase_words:  # every key inside the word, as a typist who takes no word
-                    for j in range(1, len(low)):
-                        self.tally.inside(model.complete_phrase(before + token[:j], self.phrase_words),
-                                          self._rest(text, at + j))
+                    for j in range(1, len(low)):  # the phrase already shown at a key is the one scored
+                        phrase = asked[j] if j in asked else model.complete_phrase(before + token[:j], self.phrase_words)
+                        self.tally.inside(phrase, self._rest(text, at + j))
                 words, new = words + 1, new + is_new
                 chars, keys, at = chars + len(low), keys + cost, at + len(token)
                 keys_p += cost if cost_p is None else cost_p

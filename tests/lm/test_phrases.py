@@ -119,6 +119,21 @@ def test_the_phrase_typist_accepts_phrases_and_never_types_more(fresh_model):
     assert all(v is None or 0 <= v <= 1 for v in r["exact_match"].values())
 
 
+def test_the_phrase_typist_scores_inside_a_word_the_phrase_it_was_shown(fresh_model):
+    model = learned(fresh_model)
+    asked = []
+    ask = model.complete_phrase
+
+    def counted(text, max_words=6):
+        asked.append(text)
+        return ask(text, max_words)
+
+    model.complete_phrase = counted
+    r = evaluate_phrases(model, (LETTER * 2).strip())
+    # each key is asked once: a second ask could meet a threshold steered since
+    assert len(asked) == len(set(asked)) and r["inside_shown"] > 0
+
+
 def test_exact_match_counts_the_first_n_words_and_the_punctuation_between():
     tally = PhraseTally()
     tally.shown("of the", "of the town")            # right
