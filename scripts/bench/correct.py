@@ -27,6 +27,8 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from machine import matmul_flops
+
 from nextword.correct import Corrector, CorrectorParams
 from nextword.correct.datasets import DEV_PAIR_FILES, DEV_SENTENCE_FILES, dev_fold
 from nextword.correct.datasets import REPORTED_PAIR_FILES as PAIR_FILES
@@ -177,6 +179,7 @@ def run_bench(args: argparse.Namespace, model) -> dict:
             res["autocorrect_speed_clean"] = autocorrect_speed(Corrector(model), [(c, c) for c, _ in ss])
             res["correct_latency"] = latency_ms(Corrector(model), ss[:200])
             res["load_average"] = os.getloadavg()
+            res["matmul_gflops"] = matmul_flops() / 1e9  # the speed figures depend on the CPU
             res["params"] = asdict(system.corrector.params)
         results[system.name] = res
         print_system(system.name, res)
@@ -200,7 +203,8 @@ def print_system(name: str, res: dict) -> None:
               f"{clean['words_per_s']:.0f} words/s on the same text without typos ({s['words']} words)")
         lat = res["correct_latency"]
         print(f"  correct(word, text before it): p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms "
-              f"({lat['calls']} calls); load average {res['load_average'][0]:.1f}")
+              f"({lat['calls']} calls); load average {res['load_average'][0]:.1f}; one-thread matmul "
+              f"{res['matmul_gflops']:.0f} GFLOP/s")
     sys.stdout.flush()
 
 

@@ -34,17 +34,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from machine import matmul_flops
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def matmul_flops(n: int = 1024, repeats: int = 20) -> float:
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b
-    t = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    return 2 * n**3 * repeats / (time.perf_counter() - t)
 
 
 def flops_per_token(cfg, head_share: np.ndarray) -> float:
