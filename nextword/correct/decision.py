@@ -21,7 +21,7 @@ from nextword.correct.errormodel import ErrorModel
 from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
-from nextword.correct.ranking import RankWeights, rank_scores, readings_of
+from nextword.correct.ranking import Ranker, rank_scores, readings_of
 from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
 from nextword.suggestion import Suggestion
 from nextword.text.wordlist import english_words
@@ -41,12 +41,11 @@ class WordCorrector:
     readings ``correct`` offers; ``typing_errors`` (the same mixed with pure keyboard slips,
     what a typist in an editor mostly makes) decides what autocorrect replaces."""
 
-    rank_weights = RankWeights()  # the order ``correct`` offers the corrections in (``ranking``)
-
     def __init__(self, model: ScoringModel, error_model: ErrorModel | None = None,
                  params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
         self.model = model
         self.tok = model.tokenizer
+        self.ranker: Ranker | None = None  # the order ``correct`` offers corrections in (None: shipped)
         self.errors = error_model or ErrorModel.load()
         self.typing_errors = typing_errors or (error_model or ErrorModel.load_typing())
         self.scorer = HypothesisScorer(model, self.errors, self.typing_errors,
@@ -259,7 +258,7 @@ class WordCorrector:
         log_typed = float(scores[typed]) - logz
         readings = readings_of(self.scorer, [w for w, _, _ in fixes], prior, self.params.oov_offset)
         share = 1.0 / (1.0 + self.params.unigram_weight)
-        rank = np.array(rank_scores(low, readings, self.errors, share, self.rank_weights))
+        rank = np.array(rank_scores(low, readings, self.errors, share, self.ranker or Ranker.load()))
         rank = rank - float(np.logaddexp.reduce(rank)) + math.log(max(-math.expm1(log_typed), 1e-12))
         if scores[typed] >= scores.max():
             log_typed = max(log_typed, float(rank.max()))

