@@ -3,9 +3,12 @@
 A symmetric-delete index (the SymSpell idea): each vocabulary word is stored under every string
 obtained by deleting up to ``max_distance`` characters from its first ``prefix_length``
 characters. A typed word's own deletes then meet the deletes of every word within that distance,
-so a lookup is a few dozen hash probes instead of a scan of the vocabulary. The deletes are kept
-as sorted 64-bit hashes in numpy arrays (a few MB for 30,000 words rather than a dict of a
-million strings); every hit is confirmed with the true (restricted Damerau-Levenshtein) distance.
+so a lookup is a few dozen probes instead of a scan of the vocabulary. The deletes are kept
+as sorted 64-bit keys in numpy arrays, a prefix's characters packed a byte each (a few MB for
+30,000 words rather than a dict of a million strings), and made with numpy for all prefixes of
+one length at once (the word list's index of 95,000 words in about 0.2 s, four times faster
+than making and hashing each delete string); every hit is confirmed with the true (restricted
+Damerau-Levenshtein) distance.
 
 This covers adjacent-key substitutions, transpositions, doubled and dropped letters and missing
 apostrophes (``dont`` is one deletion from ``don't``). ``split_candidates`` adds the run-together
@@ -14,6 +17,7 @@ case (``alot`` -> ``a lot``); ``single_edits`` and ``is_single_edit`` are the on
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -67,9 +71,69 @@ def _bags(words: list[str]) -> np.ndarray:
     return flat.reshape(len(words), _BAG_SIZE).astype(np.int16)
 
 
-def _hashes(strings: Iterable[str]) -> np.ndarray:
-    # Python's str hash is salted per process; the index lives only inside one process.
-    return np.fromiter((hash(s) for s in strings), dtype=np.int64)
+# a character of a delete key, one byte: a-z 1-26, apostrophe 27, digits 28-37, other 38-63
+def _code(c: int) -> int:
+    return c - 96 if 97 <= c <= 122 else 27 if c == 39 else c - 20 if 48 <= c <= 57 else 38 + c % 26
+
+
+_ASCII = {c: _code(c) for c in range(128)}  # str.translate table: the usual case in C
+
+
+def _char_codes(text: str) -> np.ndarray:
+    """Each character's code in a delete key (never 0: a key's unused places are 0)."""
+    c = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    letter, digit = (c >= ord("a")) & (c <= ord("z")), (c >= ord("0")) & (c <= ord("9"))
+    return np.where(letter, c - ord("a") + 1, np.where(c == ord("'"), 27, np.where(
+        digit, c - ord("0") + 28, 38 + c % 26)))
+
+
+def _key(text: str, width: int) -> int:
+    """The delete key of one string (``delete_keys`` makes the same for many at once)."""
+    codes = text.translate(_ASCII).encode("latin-1") if text.isascii() else bytes(_code(ord(ch)) for ch in text)
+    return int.from_bytes(codes, "big") << (8 * (width - len(text)))
+
+
+@lru_cache(maxsize=4096)
+def _probes(prefix: str, max_distance: int, width: int) -> np.ndarray:
+    """The keys of ``deletes(prefix, max_distance)``, made on the key itself: deleting a
+    character is masking it out and moving the bytes after it up (cached: a typed word is
+    looked up in several indexes; callers must not write to it)."""
+    full = (1 << 8 * width) - 1
+    keep = [(full ^ ((1 << 8 * (width - i)) - 1), (1 << 8 * (width - 1 - i)) - 1) for i in range(width)]
+    out = frontier = {(_key(prefix, width), len(prefix))}
+    for _ in range(max_distance):
+        frontier = {((k & high) | ((k & low) << 8), n - 1)
+                    for k, n in frontier for high, low in keep[:n]} - out
+        out = out | frontier
+    return np.fromiter((k for k, _ in out), dtype=np.int64, count=len(out))
+
+
+def delete_keys(prefixes: list[str], max_distance: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of ``deletes(prefix, max_distance)`` for every prefix (at most ``width``
+    characters), and for each key the index of its prefix. A key packs the characters left to
+    right, a byte each, so equal strings of letters, digits and apostrophes get equal keys and
+    other strings differ (other characters share codes: a few extra matches, which the true
+    distance then drops). Built with numpy a length at a time: no string is made. (A prefix
+    with a repeated letter gets some keys twice; lookups drop the repeats.)"""
+    if width > 7:
+        raise ValueError("delete keys hold at most 7 characters")
+    keys, owners = [], []
+    lengths = np.fromiter(map(len, prefixes), dtype=np.int64, count=len(prefixes))
+    codes = _char_codes("".join(prefixes))
+    starts = np.cumsum(lengths) - lengths
+    for length in np.unique(lengths).tolist():
+        who = np.flatnonzero(lengths == length)
+        grid = codes[starts[who, None] + np.arange(length)]  # (prefixes, length)
+        for d in range(min(max_distance, length) + 1):
+            for drop in itertools.combinations(range(length), d):
+                key = np.zeros(len(who), dtype=np.int64)
+                for place, j in enumerate(j for j in range(length) if j not in drop):
+                    key |= grid[:, j] << (8 * (width - 1 - place))
+                keys.append(key)
+                owners.append(who)
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(owners)
 
 
 class DeleteIndex:
@@ -83,18 +147,17 @@ class DeleteIndex:
         self.max_distance = max_distance
         self.prefix_length = prefix_length
         self.by_id = dict(zip(self.ids.tolist(), self.words, strict=True))
-        keys: list[np.ndarray] = []
-        rows: list[np.ndarray] = []
-        by_prefix: dict[str, np.ndarray] = {}  # words sharing their first letters share deletes
-        for row, word in enumerate(self.words):
-            prefix = word[:prefix_length]
-            h = by_prefix.get(prefix)
-            if h is None:
-                h = by_prefix[prefix] = _hashes(deletes(prefix, max_distance))
-            keys.append(h)
-            rows.append(np.full(len(h), row, dtype=np.int32))
-        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+        # words sharing their first letters share deletes: keys per distinct prefix, then each
+        # word gets its prefix's keys
+        prefixes, of_word = np.unique([w[:prefix_length] for w in self.words] or [""], return_inverse=True)
+        pkey, powner = delete_keys(prefixes.tolist(), max_distance, prefix_length)
+        by_owner = np.argsort(powner, kind="stable")
+        pkey, powner = pkey[by_owner], powner[by_owner]
+        first = np.searchsorted(powner, np.arange(len(prefixes) + 1))
+        n = (first[1:] - first[:-1])[of_word[: len(self.words)]]
+        at = np.arange(int(n.sum())) + np.repeat(first[of_word[: len(self.words)]] - (np.cumsum(n) - n), n)
+        key = pkey[at]
+        row = np.repeat(np.arange(len(self.words), dtype=np.int32), n)
         order = np.argsort(key, kind="stable")
         # each distinct key once, with where its rows start: one binary search per probe
         self._keys, starts = np.unique(key[order], return_index=True)
@@ -108,7 +171,7 @@ class DeleteIndex:
     def _rows_for(self, typed: str, max_distance: int) -> np.ndarray:
         if not len(self._keys):
             return np.zeros(0, dtype=np.int32)
-        probes = _hashes(deletes(typed[: self.prefix_length], max_distance))
+        probes = _probes(typed[: self.prefix_length], max_distance, self.prefix_length)
         at = np.searchsorted(self._keys, probes)
         at = at[self._keys.take(at, mode="clip") == probes]  # the probes that are keys
         lo, hi = self._starts[at], self._starts[at + 1]

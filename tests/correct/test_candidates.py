@@ -11,6 +11,8 @@ from nextword.correct.candidates import (
     DeleteIndex,
     _bag,
     _bags,
+    _key,
+    delete_keys,
     deletes,
     is_single_edit,
     osa_distance,
@@ -55,6 +57,20 @@ def test_osa_distance_caps_at_limit_plus_one():
 def test_deletes_include_the_word_and_all_shorter_variants():
     assert deletes("abc", 1) == {"abc", "ab", "ac", "bc"}
     assert "" in deletes("ab", 2)
+
+
+def test_delete_keys_are_the_keys_of_the_deleted_strings():
+    """The index's keys, made with numpy a length at a time, are those of each prefix's deletes
+    (repeated letters, digits, apostrophes, capitals and accents included); equal strings get
+    equal keys and different strings of letters, digits and apostrophes different ones."""
+    prefixes = ["", "a", "aab", "don't", "x9-yz", "Naïve", "été", "abcdefg", "zzzz"]
+    keys, owners = delete_keys(prefixes, 2, 7)
+    for n, prefix in enumerate(prefixes):
+        assert set(keys[owners == n].tolist()) == {_key(d, 7) for d in deletes(prefix, 2)}, prefix
+    words = sorted({"".join(random.Random(s).choices("ab'1", k=random.Random(s).randint(0, 7))) for s in range(400)})
+    assert len({_key(w, 7) for w in words}) == len(words)
+    with pytest.raises(ValueError):
+        delete_keys(["abc"], 1, 8)
 
 
 @pytest.mark.parametrize("typed", ["teh", "thre", "begining", "dont", "contenpted", "lto",
@@ -150,3 +166,11 @@ def test_edit_distance_and_single_edits_agree_with_the_textbook_table():
             assert osa_distance(a, b, limit) == min(true, limit + 1), (a, b, limit)
         assert is_single_edit(a, b) == (true == 1), (a, b)
     assert is_single_edit("teh", "the") and not is_single_edit("the", "the")
+
+
+def test_probe_keys_made_on_the_key_are_those_of_the_deleted_strings():
+    from nextword.correct.candidates import _probes
+
+    for prefix in ["", "a", "aab", "don't", "x9-yz", "Naïve", "abcdefg", "zzzz"]:
+        for d in (0, 1, 2):
+            assert sorted(_probes(prefix, d, 7).tolist()) == sorted({_key(s, 7) for s in deletes(prefix, d)})
