@@ -15,7 +15,7 @@ import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -95,12 +95,17 @@ class CandidateSearch:
         # rarer real words: corrections ``correct()`` may offer, no more (one index for every
         # vocabulary: those the vocabulary or the lexicon holds are left out when looked up)
         self.rare = frozenset(rare)
-        self.sound_index = SoundIndex([*self.index.words, *self.listed])
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
         self.params = params
         self.index.near("warm")  # fault the index arrays in now, not on the user's first word
+
+    @cached_property
+    def sound_index(self) -> SoundIndex:
+        """The vocabulary's and the word list's words by phonetic key, built on the first word
+        that asks (0.5 s: autocorrect on text without misspellings never does)."""
+        return SoundIndex([*self.index.words, *self.listed])
 
     @property
     def params(self) -> CorrectorParams:
