@@ -148,13 +148,14 @@ class DeleteIndex:
         self.by_id = dict(zip(self.ids.tolist(), self.words, strict=True))
         # words sharing their first letters share deletes: keys per distinct prefix, then each
         # word gets its prefix's keys
-        prefixes, of_word = np.unique([w[:prefix_length] for w in self.words] or [""], return_inverse=True)
+        prefixes, of_word = np.unique(np.array([w[:prefix_length] for w in self.words], dtype=str),
+                                      return_inverse=True)
         pkey, powner = delete_keys(prefixes.tolist(), max_distance, prefix_length)
         by_owner = np.argsort(powner, kind="stable")
         pkey, powner = pkey[by_owner], powner[by_owner]
         first = np.searchsorted(powner, np.arange(len(prefixes) + 1))
-        n = (first[1:] - first[:-1])[of_word[: len(self.words)]]
-        at = np.arange(int(n.sum())) + np.repeat(first[of_word[: len(self.words)]] - (np.cumsum(n) - n), n)
+        n = (first[1:] - first[:-1])[of_word]
+        at = np.arange(int(n.sum())) + np.repeat(first[of_word] - (np.cumsum(n) - n), n)
         key = pkey[at]
         row = np.repeat(np.arange(len(self.words), dtype=np.int32), n)
         order = np.argsort(key, kind="stable")

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -104,7 +104,7 @@ class Ranker:
         return _shipped()
 
 
-_ARRAYS = ("mean", "scale", "linear", "hidden", "bias", "out")  # Ranker's fields, as saved
+_ARRAYS = tuple(f.name for f in fields(Ranker))  # what a ranker file holds beside its features
 
 
 @cache

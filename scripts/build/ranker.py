@@ -101,6 +101,7 @@ def fit(data: list[Example], l2: float, units: int, seed: int = 0) -> Ranker:
         return loss
 
     opt.step(closure)
+
     def t(v: torch.Tensor) -> np.ndarray:
         return v.detach().numpy().astype(np.float64)
 
@@ -137,11 +138,12 @@ def main() -> None:
             mine = [p for p in pairs if quarter(p[1]) == k]
             data[k, name] = examples(corrector, random.Random(k).sample(mine, min(sizes[name], len(mine))))
             print(f"quarter {k} {name}: {len(data[k, name])} pairs", file=sys.stderr, flush=True)
+    # one ranker per held-back quarter (fitted on both files' other three quarters) and size
+    folds = {(units, k): fit([e for (j, _), d in data.items() if j != k for e in d], args.l2, units)
+             for units in sorted({0, args.units}) for k in range(4)}
     for name in DEV_PAIR_FILES:
-        rows = {}
-        for units in sorted({0, args.units}):
-            rows[units] = np.mean([top1(data[k, name], fit([e for (j, _), d in data.items() if j != k for e in d],
-                                                           args.l2, units)) for k in range(4)])
+        rows = {units: np.mean([top1(data[k, name], folds[units, k]) for k in range(4)])
+                for units in sorted({0, args.units})}
         channel = np.mean([top1(data[k, name], None) for k in range(4)])
         print(f"{name}: cross-validated top-1 {channel:.1%} (channel) -> "
               + ", ".join(f"{v:.1%} ({u} units)" for u, v in rows.items()))
