@@ -107,3 +107,19 @@ def test_a_word_of_the_word_list_two_edits_away_is_offered():
     c = Corrector(nextword.load())
     assert ("delinquent", 2) in c.scorer.search.sounds_like("deliquant")
     assert c.correct("deliquant", "", 3)[0].word == "delinquent"
+
+
+def test_an_unlisted_inflection_of_a_listed_word_is_no_word_but_one_of_jargon_is():
+    """The English word list holds a listed word's own inflections, so ``opportunitys`` is a
+    misspelling (its real words come first); ``stardates`` (``stardate``: in the vocabulary,
+    in no word list) may be a word and stays first, as does a name's clitic."""
+    import nextword
+    from nextword.correct.corrector import Corrector
+
+    c = Corrector(nextword.load())
+    for typed, meant in [("opportunitys", "opportunities"), ("drasticly", "drastically"),
+                         ("everying", "everything")]:
+        assert c.correct(typed, "", 3)[0].word == meant, typed
+    for typed in ("stardates", "bathtubs"):
+        assert c.correct(typed, "", 3)[0].word == typed
+    assert c.word.no_word("opportunitys", "") and not c.word.no_word("stardates", "")
