@@ -34,6 +34,38 @@ from nextword.app.ghost import (
 from nextword.text.words import partial_word
 
 
+class Suggested(Message, namespace="suggest_text_area"):
+    """New candidates (for the bar) and ghost text; ``latency_ms`` from the keystroke."""
+
+    def __init__(self, candidates: list[str], ghost: str, latency_ms: float | None):
+        super().__init__()
+        self.candidates, self.ghost, self.latency_ms = candidates, ghost, latency_ms
+
+
+class Corrected(Message, namespace="suggest_text_area"):
+    """A finished word was autocorrected."""
+
+    def __init__(self, typed: str, corrected: str):
+        super().__init__()
+        self.typed, self.corrected = typed, corrected
+
+
+class Reverted(Message, namespace="suggest_text_area"):
+    """An autocorrection was reverted; ``typed`` is left alone in this document."""
+
+    def __init__(self, typed: str, corrected: str):
+        super().__init__()
+        self.typed, self.corrected = typed, corrected
+
+
+class WordFinished(Message, namespace="suggest_text_area"):
+    """The user finished ``word`` after the text ``context`` (it was learned already)."""
+
+    def __init__(self, context: str, word: str):
+        super().__init__()
+        self.context, self.word = context, word
+
+
 class SuggestTextArea(TextArea):
     """A text area that shows the model's best suggestion (a word, or a confident phrase) as dim
     ghost text after the cursor and autocorrects each finished word.
@@ -72,33 +104,8 @@ class SuggestTextArea(TextArea):
     _keystroke_at: float | None = None
     _phrase = ""  # the phrase ghost on display (or what is left of it after typing through it)
 
-    class Suggested(Message):
-        """New candidates (for the bar) and ghost text; ``latency_ms`` from the keystroke."""
-
-        def __init__(self, candidates: list[str], ghost: str, latency_ms: float | None):
-            super().__init__()
-            self.candidates, self.ghost, self.latency_ms = candidates, ghost, latency_ms
-
-    class Corrected(Message):
-        """A finished word was autocorrected."""
-
-        def __init__(self, typed: str, corrected: str):
-            super().__init__()
-            self.typed, self.corrected = typed, corrected
-
-    class Reverted(Message):
-        """An autocorrection was reverted; ``typed`` is left alone in this document."""
-
-        def __init__(self, typed: str, corrected: str):
-            super().__init__()
-            self.typed, self.corrected = typed, corrected
-
-    class WordFinished(Message):
-        """The user finished ``word`` after the text ``context`` (it was learned already)."""
-
-        def __init__(self, context: str, word: str):
-            super().__init__()
-            self.context, self.word = context, word
+    # the messages it posts (``on_suggest_text_area_suggested`` and so on)
+    Suggested, Corrected, Reverted, WordFinished = Suggested, Corrected, Reverted, WordFinished
 
     def __init__(self, model, learner=None, text: str = "", **kwargs):
         self.model = model
