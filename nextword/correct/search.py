@@ -53,6 +53,19 @@ class WordCandidates:
 
 
 _LISTED_BUILD = threading.Lock()
+_WORD_SETS: dict[frozenset[str], frozenset[str]] = {}
+_WORD_SETS_LOCK = threading.Lock()
+
+
+def word_set(words: Iterable[str]) -> frozenset[str]:
+    """``words`` as a frozenset, the same object for every equal set (a few are kept): the
+    index cache below then finds its key by identity. Two equal sets of 40,000 words compare
+    element by element, ~0.7 ms on every lookup of a second corrector over one vocabulary."""
+    words = frozenset(words)
+    with _WORD_SETS_LOCK:
+        if words not in _WORD_SETS and len(_WORD_SETS) >= 8:
+            _WORD_SETS.clear()
+        return _WORD_SETS.setdefault(words, words)
 
 
 def listed_index(listed: frozenset[str]) -> DeleteIndex:
@@ -91,10 +104,10 @@ class CandidateSearch:
         self._typed_in, self._lost = np.maximum(*bounds)
         self._best_edit = max(errors.max_edit_logp, typing_errors.max_edit_logp)
         # what sounds like a misspelling: the vocabulary and the word list
-        self.listed = frozenset(listed)
+        self.listed = word_set(listed)
         # rarer real words: corrections ``correct()`` may offer, no more (one index for every
         # vocabulary: those the vocabulary or the lexicon holds are left out when looked up)
-        self.rare = frozenset(rare)
+        self.rare = word_set(rare)
         self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
