@@ -160,17 +160,15 @@ class WordCorrector:
     def no_word(self, typed: str, context: str) -> bool:
         """Whether ``typed`` is no word at all: in neither the vocabulary, the lexicon (the
         training text's other words and the English word list) nor the user's words, no
-        inflection or clitic of a known word (``bathtubs``, ``richard's``; two known words run
-        together are no proof: ``transfred`` is not ``trans`` + ``fred``, nor is an inflection
-        of a word the English word list holds, which holds that word's own inflections too:
-        ``opportunitys``, ``drasticly``), and not where a name would stand (a capitalised word
-        inside a sentence)."""
+        inflection or clitic of a known word (``bathtubs``, ``richard's``; not ``opportunitys``,
+        see ``regular_form``; two known words run together are no proof: ``transfred`` is not
+        ``trans`` + ``fred``), and not where a name would stand (a capitalised word inside a
+        sentence)."""
         low = typed.lower()
         if low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words:
             return False
-        form = regular_form(low, self.tok.ids)
-        proof = form is not None and (form[1] == "clitic" or form[1] == "inflection" and form[0] not in english_words())
-        return not proof and not looks_like_name(typed, context, self.tok.ids)
+        form = regular_form(low, self.tok.ids, english_words())
+        return (form is None or form[1] == "compound") and not looks_like_name(typed, context, self.tok.ids)
 
     def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
                 ) -> list[Suggestion]:

@@ -104,12 +104,17 @@ _SUFFIXES = (
 )
 
 
-def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
+def regular_form(low: str, vocab: dict[str, int], listed: frozenset[str] = frozenset()
+                 ) -> tuple[str, str] | None:
     """The known word an unknown ``low`` is regularly built from, and how (``clitic``,
     ``inflection`` or ``compound``), or None. Text is full of forms a 30,000-word vocabulary
     lacks: a clitic on a known word (``richard's`` -> richard, archaic ``promis'd`` ->
     promised), an inflection of a known stem of four or more letters (``bathtubs`` -> bathtub),
-    two known words of four or more letters run together (``workplace`` -> place)."""
+    two known words of four or more letters run together (``workplace`` -> place). An
+    inflection of a word of the word list ``listed`` that the list itself lacks is none: the
+    list holds its words' own inflections, so ``opportunitys`` and ``drasticly`` are
+    misspellings; except the agent nouns (-er, -ers), which lists lack by the thousand
+    (``conveyancer``, ``subduer``)."""
     for clitic in _CLITICS:
         if low.endswith(clitic) and len(low) > len(clitic):
             stem = low[: -len(clitic)]
@@ -121,7 +126,8 @@ def regular_form(low: str, vocab: dict[str, int]) -> tuple[str, str] | None:
         if low.endswith(suffix) and len(stem) >= 4 and stem_ok(stem):
             for w in (stem, stem + "e") if drops_e else (stem,):
                 if w in vocab:
-                    return w, "inflection"
+                    misspelt = w in listed and low not in listed and not suffix.startswith("er")
+                    return None if misspelt else (w, "inflection")
     for i in range(4, len(low) - 3):
         if low[:i] in vocab and low[i:] in vocab:
             return low[i:], "compound"

@@ -157,7 +157,7 @@ class CandidateSearch:
             splits = [(a, b) for a, b in split_candidates(typed, lambda w: w in self.tok.ids)
                       if min(len(a), len(b)) >= p.min_split_part or a in ("a", "i")]
         regular = -1
-        form = regular_form(typed, self.tok.ids) if typed_id < 0 else None
+        form = regular_form(typed, self.tok.ids, english_words()) if typed_id < 0 else None
         # an inflection or compound one slip from another word is more likely that word
         # mistyped: "begining" is a keystroke off "beginning" (clitics are certain: "printer's"
         # stays though "painter's" is one slip away, and so are other forms of the same word:

@@ -103,3 +103,16 @@ def test_forms_of_one_known_word_are_told_from_near_misses():
     assert same_word("transcribed", "transcribes", vocab)
     assert not same_word("whethed", "whether", vocab)  # the shared "wheth" is no word
     assert not same_word("begining", "beginning", vocab)
+
+
+def test_an_inflection_the_word_list_lacks_of_a_word_it_holds_is_no_regular_form():
+    vocab = {"opportunity": 0, "drastic": 1, "bathtub": 2, "convey": 3, "stardate": 4}
+    listed = frozenset({"opportunity", "opportunities", "drastic", "drastically", "bathtub",
+                        "bathtubs", "convey"})
+    assert regular_form("opportunitys", vocab, listed) is None
+    assert regular_form("drasticly", vocab, listed) is None
+    assert regular_form("opportunitys", vocab) == ("opportunity", "inflection")  # no list given
+    # an agent noun may be a word no list holds; a stem no list holds vouches for its forms
+    assert regular_form("conveyer", vocab, listed) == ("convey", "inflection")
+    assert regular_form("stardates", vocab, listed) == ("stardate", "inflection")
+    assert regular_form("bathtubs", vocab, listed) == ("bathtub", "inflection")  # listed itself
