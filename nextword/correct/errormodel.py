@@ -185,7 +185,7 @@ def _read_params(path: str | Path | None) -> dict:
 class ErrorModel:
     """log P(typed | intended) from learned edit tables."""
 
-    def __init__(self, params: dict, unknown: float = -12.0):
+    def __init__(self, params: dict, unknown: float = -12.0, fat_finger: bool = False):
         if params.get("alphabet") != ALPHABET:
             raise ValueError("error model tables were built for a different alphabet")
         self.tables = params["tables"]
@@ -196,8 +196,12 @@ class ErrorModel:
         # ... and the lengths of the typed pieces each intended piece has rules for
         self._rule_lengths = {src: sorted({len(dst) for dst in to}) for src, to in self.rules.items()}
         # the same channel by single edits alone: a cheaper alignment to search with
-        self.plain = ErrorModel({**params, "rules": []}, unknown) if self.rules else self
+        self.plain = ErrorModel({**params, "rules": []}, unknown, fat_finger) if self.rules else self
         self.unknown = unknown  # an edit involving a character outside the alphabet
+        # a typist's extra key may be the neighbour of the key after it as well as of the key
+        # before: a finger hits two keys at once, and either may register first
+        # (``spoftware``, ``mongth``); else an extra key is weighed after the key before it
+        self.fat_finger = fat_finger
         # the likeliest single edit: no misspelling scores above it (bounds candidate searches)
         self.max_edit_logp = max(max(max(row) for row in t) for t in self.tables.values())
         # the tables with one more row and column: characters outside the alphabet
@@ -219,7 +223,7 @@ class ErrorModel:
         if not isinstance(typing, dict):
             return cls(params)
         # a typist's slips are single keys: the spelling errors' substring rules stay out
-        return cls({**params, "tables": typing["tables"], "rules": []})
+        return cls({**params, "tables": typing["tables"], "rules": []}, fat_finger=True)
 
     def letter_bounds(self) -> tuple[list[float], list[float]]:
         """For each letter of a bag (a-z, apostrophe, anything else): the likeliest edit that
@@ -260,12 +264,14 @@ class ErrorModel:
         if self.rules:  # a rule may span letters the two share (``ent`` -> ``ant``)
             s, e = max(0, s - _RULE_CONTEXT), max(0, e - _RULE_CONTEXT)
         left = intended[s - 1] if s else START
+        right = typed[len(typed) - e] if e else None
         t, w = typed[s:len(typed) - e], intended[s:len(intended) - e]
-        return self._viterbi(t, w, left)
+        return self._viterbi(t, w, left, right)
 
-    def _viterbi(self, t: str, w: str, left: str) -> float:
+    def _viterbi(self, t: str, w: str, left: str, right: str | None = None) -> float:
         """Best log-probability alignment of intended middle ``w`` to typed middle ``t``; ``left``
-        is the intended character just before them."""
+        is the intended character just before them, ``right`` the typed one just after (None at
+        the word's end)."""
         sub, dele, ins, trans = self._ext
         unk = len(ALPHABET)  # the extra row/column for characters outside the alphabet
         get = _INDEX.get
@@ -280,6 +286,10 @@ class ErrorModel:
         for j in range(1, m + 1):
             b = ti[j - 1]
             ins_cost[j] = ins[b if j < m and ti[j] == b else (ti[j - 2] if j > 1 else li)][b]
+            if self.fat_finger:  # or as a neighbour of the key after it
+                after = ti[j] if j < m else (None if right is None else get(right, unk))
+                if after is not None and ins[after][b] > ins_cost[j]:
+                    ins_cost[j] = ins[after][b]
         row = [0.0] * (m + 1)
         for j in range(1, m + 1):
             row[j] = row[j - 1] + ins_cost[j]

@@ -121,3 +121,24 @@ def test_letter_bounds_are_never_below_an_edit_of_the_tables():
         j = ALPHABET.index(ch)
         assert typed_in[i] >= max(row[j] for row in e.tables["ins"]) - 1e-12
         assert lost[i] >= max(e.tables["sub"][j]) - 1e-12
+
+
+def test_a_typists_extra_key_may_neighbour_the_key_after_it():
+    """A finger hitting two keys at once may register either first: ``spoftware`` (p beside the
+    o after it) is as likely a slip as ``sdoftware`` (d beside the s before it) for the typist's
+    channel, and far likelier than an extra key beside neither (``sqoftware``)."""
+    typing = ErrorModel.load_typing()
+    assert typing.fat_finger and not ErrorModel.load().fat_finger
+    after, before, neither = (typing.logp(t, "software") for t in ("spoftware", "sdoftware", "sqoftware"))
+    assert abs(after - before) < 1.0 and min(after, before) > neither + 5
+    # in the middle of a word too (``mongth``: g beside the t after it), and at its start
+    assert typing.logp("mongth", "month") > typing.logp("monqth", "month") + 5
+    assert typing.logp("jhome", "home") > typing.logp("qhome", "home") + 5
+
+
+def test_autocorrect_fixes_an_extra_key_beside_the_next_one_with_the_bundled_model():
+    import nextword
+
+    model = nextword.load()
+    assert model.autocorrect("It took a mongth to finish.") == "It took a month to finish."
+    assert model.autocorrect("That is not very prqactical for us.") == "That is not very practical for us."
