@@ -53,6 +53,9 @@ class CorrectorParams:
     # edits away (or half its letters), ...
     max_sounds: int = 10  # ... the likeliest this many by unigram and edits (and as many words
     # of the word list two edits away)
+    max_alike: int = 10  # correct(): words that look like a misspelling (share most of its
+    # letter pairs, ``lookalike``) however many edits away, at most this many ...
+    alike_dice: float = 0.5  # ... sharing at least this share of letter pairs (Dice)
     rank_pool: int = 5  # correct(): readings of an unknown word searched for (as ``need``,
     # beside ``k``), which the ranker (``ranking``) then orders
     max_two_edit: int = 60  # two-edit candidates aligned per word, likeliest first (bounds latency)

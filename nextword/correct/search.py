@@ -4,7 +4,8 @@
 context (``WordCandidates``, cached per spelling): the vocabulary words within one or two edits
 (from the delete index of ``candidates``), two-word splits, the real words outside the
 vocabulary one slip away, the real words that sound like it however many edits away
-(``phonetic``), the known word an unknown regular form stands for. ``search`` finds
+(``phonetic``) or share most of its letter pairs (``lookalike``), the known word an unknown
+regular form stands for. ``search`` finds
 the best of the vocabulary candidates under a prior (log P(word | context)) and the error model
 P(typed | word), by branch and bound; ``user_candidates`` adds the user's own words.
 """
@@ -27,6 +28,7 @@ from nextword.correct.candidates import (
     split_candidates,
 )
 from nextword.correct.errormodel import ErrorModel
+from nextword.correct.lookalike import LetterPairIndex
 from nextword.correct.params import CorrectorParams
 from nextword.correct.phonetic import SoundIndex
 from nextword.correct.priors import Prior, ScoringModel
@@ -120,6 +122,12 @@ class CandidateSearch:
         that asks (0.5 s: autocorrect on text without misspellings never does)."""
         return SoundIndex([*self.index.words, *self.listed])
 
+    @cached_property
+    def pair_index(self) -> LetterPairIndex:
+        """The vocabulary's and the word list's words by letter pair, built on the first word
+        that asks, like ``sound_index``."""
+        return LetterPairIndex([*self.index.words, *self.listed])
+
     @property
     def params(self) -> CorrectorParams:
         return self._params
@@ -181,7 +189,8 @@ class CandidateSearch:
         beyond one), with their edit distance: at most ``sound_edits`` (or half the typed
         letters, for long words) edits away, since a key shared by words of unlike spelling
         says little; the likeliest ``max_sounds`` by unigram and edits; and the words of the word
-        list two edits away (``_listed_near``). Only ``correct`` asks: a typist's slips are near."""
+        list two edits away (``_listed_near``), and the words that look like it (``_looks_like``).
+        Only ``correct`` asks: a typist's slips are near."""
         c = self.candidates(typed)
         p = self.params
         if c.typed_id >= 0 or c.regular >= 0 or typed in english_words() or len(typed) <= p.short_word:
@@ -201,7 +210,24 @@ class CandidateSearch:
         scored.sort(reverse=True)
         out = [(word, d) for _, word, d in scored[: p.max_sounds]]
         out += self._listed_near(typed, found | {w for w, _ in out})
+        out += self._looks_like(typed, c, reach, found | {w for w, _ in out})
         return out + self._rare_near(typed)
+
+    def _looks_like(self, typed: str, c: WordCandidates, reach: int, found: set[str]) -> list[tuple[str, int]]:
+        """Words that share most of ``typed``'s letter pairs (``lookalike``) beyond what its
+        candidates and ``found`` hold, at most ``reach`` edits away: the ``max_alike`` likeliest
+        by letter pairs shared, with their edit distance."""
+        p = self.params
+        out = []
+        for word, _ in self.pair_index.alike(typed, p.max_alike + len(found), p.alike_dice):
+            if word in found:
+                continue
+            d = osa_distance(typed, word, reach)
+            if d <= reach and (d > c.limit or word not in self.tok.ids):
+                out.append((word, d))
+            if len(out) == p.max_alike:
+                break
+        return out
 
     def _listed_near(self, typed: str, found: set[str]) -> list[tuple[str, int]]:
         """Words of the word list two edits from ``typed`` (one edit away they are candidates
