@@ -113,7 +113,9 @@ class WordCorrector:
 
     def _settled_without_context(self, typed: str, context: str) -> str | None:
         """The decision, when the unigram alone makes it by more than context usually moves
-        scores (``context_range``): saves the language model for the close calls."""
+        scores (``context_range``; ``known_context_range`` for a vocabulary word, whose slips
+        make other real words that only context tells apart): saves the language model for
+        the close calls."""
         if not math.isfinite(self.params.context_range):
             return None
         user = self.model.user_words  # the user's words are candidates too: part of the key
@@ -122,8 +124,9 @@ class WordCorrector:
     def _settled_uncached(self, typed: str, name: bool, *user_dictionary) -> str | None:
         """``_settled_without_context`` for a word, where a name would stand or not (cached
         per state of the user's dictionary)."""
-        reach = self.params.context_range
-        if self._confusable(typed.lower()):
+        low = typed.lower()
+        reach = self.params.known_context_range if low in self.tok.ids else self.params.context_range
+        if self._confusable(low):
             return None
         hyps, margin = self.scorer.hypotheses(typed, need=2, above=-reach, prior=self.scorer.free_prior,
                                               name=name, errors=self.typing_errors)

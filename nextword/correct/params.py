@@ -39,12 +39,14 @@ class CorrectorParams:
     lexicon_offset: float = 0.0  # added to log P(<unk>) + log P(word | unknown) for such a word
     lexicon_min_count: int = 1  # such words as corrections: seen at least this often
     context_range: float = 3.5  # decide without the language model when the unigram clears the
-    # margin by this much either way (nats; inf: always ask the model)
+    # margin by this much either way (nats; inf: always ask the model) ...
+    known_context_range: float = 8.0  # ... or, for a vocabulary word, by this much: a slip that
+    # makes another real word (``he`` for ``the``) is only seen in context (set on the dev sentences)
     right_words: int = 2  # autocorrect: tokens after a close call that its readings must fit
     right_weight: float = 0.722  # weight of log P(those tokens | text before, reading)
     right_reach: float = 3.0  # corrections this far short of the margin may still win on them
     right_readings: int = 3  # corrections weighed against the typed word when the text goes on
-    skip_known: float = 6.0  # a known word this much likelier (unigram) than any candidate is kept
+    skip_known: float = 10.0  # a known word this much likelier (unigram) than any candidate is kept
     min_split_part: int = 3  # shortest part of a run-together split (besides "a" and "i")
     short_word: int = 3  # words this short only get one-edit candidates
     confusion_logp: float = -2.0  # log P(typed | meant) of a common confusion (then for than):

@@ -126,3 +126,27 @@ def test_a_hyphenated_string_of_no_words_comes_back_as_typed(word_corrector):
 def test_a_hyphen_at_an_end_is_dropped(word_corrector):
     assert word_corrector.correct("teh-", "", 3) == word_corrector.correct("teh", "", 3)
     assert word_corrector.correct("-", "", 3) == [Suggestion("-", 0.0, "correction")]
+
+
+# -- slips that make another real word --------------------------------------------------------------
+
+def test_a_slip_that_makes_another_real_word_is_weighed_in_context_with_the_bundled_model():
+    """``he`` for ``the``: by unigram alone keeping ``he`` wins by far more than context usually
+    moves a score, so a vocabulary word is settled without the language model only beyond the
+    wider ``known_context_range``; then context decides, and a right ``he`` stays."""
+    import dataclasses
+
+    import nextword
+    from nextword.correct.corrector import Corrector
+
+    model = nextword.load()
+    c = Corrector(model)
+    assert c.word.decided_without_context("he", "it helps") is None  # asked in context
+    for typed, meant in [("it helps he user", "it helps the user"), ("i saw he man", "i saw the man"),
+                         ("the lord of he manor", "the lord of the manor")]:
+        assert c.autocorrect(typed) == meant
+    for right in ["he said that he was", "and so he went home"]:
+        assert c.autocorrect(right) == right
+    narrow = Corrector(model, params=dataclasses.replace(c.params, known_context_range=c.params.context_range))
+    assert narrow.word.decided_without_context("he", "it helps") == "he"  # settled: kept
+    assert narrow.autocorrect("it helps he user") == "it helps he user"
