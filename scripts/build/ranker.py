@@ -1,7 +1,7 @@
 """Fit ``correct()``'s ranker (``nextword.correct.ranking.Ranker``), print its cross-validated
 accuracy and write it to ``nextword/resources/ranker.json``.
 
-    python scripts/build/ranker.py [--pairs 1500,1000] [--l2 1e-3] [--units 4] [--out FILE]
+    python scripts/build/ranker.py [--pairs 3000,2000] [--l2 1e-3] [--units 4] [--out FILE]
 
 Only the four fifths of the Birkbeck and codespell dev pairs the error model learns from are
 read (``datasets.dev_fold(held_out=False)``); the held-out fifth and Norvig's sets never are.
@@ -119,7 +119,7 @@ def top1(data: list[Example], ranker: Ranker | None) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=None, help="typing model directory (default: bundled)")
-    ap.add_argument("--pairs", default="1500,1000", help="pairs sampled per quarter of each dev file")
+    ap.add_argument("--pairs", default="3000,2000", help="pairs sampled per quarter of each dev file")
     ap.add_argument("--l2", type=float, default=1e-3)
     ap.add_argument("--units", type=int, default=4, help="tanh units beside the linear term")
     ap.add_argument("--out", default=str(ROOT / "nextword" / "resources" / "ranker.json"))
