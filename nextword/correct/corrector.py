@@ -54,11 +54,11 @@ class Corrector:
         self.word.params = value  # resets the caches that depend on them
 
     # -- one typed word ---------------------------------------------------------------------------
-    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
-                ) -> list[Suggestion]:
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None,
+                prefix: bool = False) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first
-        (``WordCorrector.correct``)."""
-        return self.word.correct(word, context, k, probs)
+        (``WordCorrector.correct``; ``prefix``: of the start of a word still being typed)."""
+        return self.word.correct(word, context, k, probs, prefix)
 
     def best(self, typed: str, context: str = "") -> str:
         """What autocorrect writes for ``typed`` after ``context`` (``WordCorrector.best``)."""

@@ -173,23 +173,25 @@ class WordCorrector:
         form = regular_form(low, self.tok.ids, english_words())
         return (form is None or form[1] == "compound") and not looks_like_name(typed, context, self.tok.ids)
 
-    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
-                ) -> list[Suggestion]:
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None,
+                prefix: bool = False) -> list[Suggestion]:
         """Up to ``k`` readings of ``word`` typed after ``context``, best first; scores are
         log-probabilities over the readings considered. A word that autocorrect would leave
         alone comes back first, unchanged, unless it is no word at all (``no_word``): then the
         real words near it are the suggestions (``best`` is autocorrect's decision, which
         keeps such strings when unsure). Beyond autocorrect's candidates the words that sound
-        like a misspelling are ranked too, and the corrections are ordered by ``ranking``'s
-        ranker (for a word outside the vocabulary, the likeliest ``rank_pool`` by the channel
-        score). ``probs``: P(next word | context) over the vocabulary when the caller has it
-        already (the typing model's suggestions do)."""
+        or look like a misspelling are ranked too, and the corrections are ordered by
+        ``ranking``'s ranker (for a word outside the vocabulary, the likeliest ``rank_pool`` by
+        the channel score). ``probs``: P(next word | context) over the vocabulary when the
+        caller has it already (the typing model's suggestions do). ``prefix``: ``word`` is the
+        start of a word still being typed (the suggestions' case), so the words that look like
+        it as a whole word are no readings."""
         word = normalize(word if isinstance(word, str) else "").strip()
         k = int(k)
         if not word or k <= 0:
             return []
         if "-" in word and word.lower() not in self.model.user_words:
-            hyphenated = self._hyphenated(word, context, k, probs)
+            hyphenated = self._hyphenated(word, context, k, probs, prefix)
             if hyphenated is not None:
                 return hyphenated
         if not should_check(word, self.model.user_words, self.params.max_word):
@@ -202,7 +204,8 @@ class WordCorrector:
         # mostly comes first itself): only the former's widen the pool (``rank_pool``)
         unknown = self.scorer.search.candidates(word.lower()).typed_id < 0
         pool = max(k, self.params.rank_pool) if unknown else k
-        hyps, margin = self.scorer.hypotheses(word, context, need=pool, prior=prior, sounds=True)
+        hyps, margin = self.scorer.hypotheses(word, context, need=pool, prior=prior, sounds=True,
+                                              looks=not prefix)
         # the typed word keeps its place unless beaten by the replacement margin; a word
         # autocorrect keeps without asking the model (``_clearly_fine``) stays first
         keep = next(s for _, s, kind in hyps if kind == "typed") + margin
@@ -220,8 +223,8 @@ class WordCorrector:
             out.append(Suggestion(shown, s, "correction"))
         return out
 
-    def _hyphenated(self, word: str, context: str, k: int, probs: np.ndarray | None
-                    ) -> list[Suggestion] | None:
+    def _hyphenated(self, word: str, context: str, k: int, probs: np.ndarray | None,
+                    prefix: bool = False) -> list[Suggestion] | None:
         """The readings of a word typed with hyphens (None when it is no hyphenated word).
         A hyphen at an end (a line break's) is dropped. Inner hyphens may split one word
         (``foot-ball``, ``with-out``, ``bank-rupecy``): the joined letters are corrected as
@@ -232,12 +235,12 @@ class WordCorrector:
         if not all(is_plain_word(part) for part in parts) or len(core) > self.params.max_word:
             return None
         if len(parts) == 1:
-            return self.correct(core, context, k, probs)
+            return self.correct(core, context, k, probs, prefix)
         # in the case typed (``Foot-Ball`` -> ``Football``, ``E-MAIL`` -> ``EMAIL``)
         joined = core.replace("-", "") if core.isupper() else parts[0] + "".join(parts[1:]).lower()
         # the joined letters themselves are a reading only when they make a word
         real = not self.no_word(joined, "")
-        readings = [s for s in self.correct(joined, context, k, probs)
+        readings = [s for s in self.correct(joined, context, k, probs, prefix)
                     if s.word.lower() != core.lower() and (real or s.word.lower() != joined.lower())]
         if any(self.no_word(part, "") for part in parts):
             return readings or [Suggestion(core, 0.0, "correction")]

@@ -98,7 +98,8 @@ class HypothesisScorer:
     def hypotheses(self, typed: str, context: str = "", need: int = 3,
                    above: float | None = None, prior: Prior | None = None,
                    name: bool | None = None, errors: ErrorModel | None = None,
-                   sounds: bool = False) -> tuple[list[tuple[str, float, str]], float]:
+                   sounds: bool = False, looks: bool | None = None
+                   ) -> tuple[list[tuple[str, float, str]], float]:
         """The best ``need`` readings of ``typed`` (and keeping it as typed) with their scores,
         best first, and the margin a correction needs to replace it. Entries are
         ``(lower-cased word, score, kind)`` with kind ``typed`` or ``correction``. With
@@ -106,12 +107,15 @@ class HypothesisScorer:
         (autocorrect needs no others). ``name``: whether the word stands where a name would
         (by default read off the end of ``context``). ``errors``: the channel (by default the
         spelling-error one). ``sounds``: also the words that sound like an unknown ``typed``
-        however many edits away (``CandidateSearch.sounds_like``)."""
+        however many edits away (``FarReadings.sounds_like``); ``looks`` (by default as
+        ``sounds``): and those that look like it (``FarReadings.looks_like``)."""
         low = typed.lower()
         c = self.search.candidates(low)
         errors = errors or self.errors
         user = self.search.user_candidates(low, errors)
-        alike = self.search.sounds_like(low) if sounds else []
+        alike = self.search.far.sounds_like(low) if sounds else []
+        if sounds if looks is None else looks:
+            alike = alike + self.search.far.looks_like(low)
         confused = [self.tok.ids[w] for w in confusables(low) if w in self.tok.ids] if c.typed_id >= 0 else []
         margin = self._margin(c, low)
         if looks_like_name(typed, context, self.tok.ids) if name is None else name:

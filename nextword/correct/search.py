@@ -3,9 +3,8 @@
 ``CandidateSearch.candidates`` is everything about a typed spelling that does not depend on
 context (``WordCandidates``, cached per spelling): the vocabulary words within one or two edits
 (from the delete index of ``candidates``), two-word splits, the real words outside the
-vocabulary one slip away, the real words that sound like it however many edits away
-(``phonetic``) or share most of its letter pairs (``lookalike``), the known word an unknown
-regular form stands for. ``search`` finds
+vocabulary one slip away, the known word an unknown regular form stands for (the readings
+beyond two edits, which only ``correct()`` asks for, are ``far``'s). ``search`` finds
 the best of the vocabulary candidates under a prior (log P(word | context)) and the error model
 P(typed | word), by branch and bound; ``user_candidates`` adds the user's own words.
 """
@@ -16,7 +15,7 @@ import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,9 +27,8 @@ from nextword.correct.candidates import (
     split_candidates,
 )
 from nextword.correct.errormodel import ErrorModel
-from nextword.correct.lookalike import LetterPairIndex
+from nextword.correct.far import FarReadings
 from nextword.correct.params import CorrectorParams
-from nextword.correct.phonetic import SoundIndex
 from nextword.correct.priors import Prior, ScoringModel
 from nextword.correct.rules import regular_form, same_word
 from nextword.text.wordlist import english_words
@@ -54,7 +52,6 @@ class WordCandidates:
     lexicon: list[str]  # for an unknown word, real words outside the vocabulary one slip away
 
 
-_LISTED_BUILD = threading.Lock()
 _WORD_SETS: dict[frozenset[str], frozenset[str]] = {}
 _WORD_SETS_LOCK = threading.Lock()
 
@@ -68,20 +65,6 @@ def word_set(words: Iterable[str]) -> frozenset[str]:
         if words not in _WORD_SETS and len(_WORD_SETS) >= 8:
             _WORD_SETS.clear()
         return _WORD_SETS.setdefault(words, words)
-
-
-def listed_index(listed: frozenset[str]) -> DeleteIndex:
-    """A delete index over the word list's words outside a vocabulary: about 2 s to build, so
-    built once for the models that share a vocabulary (every model of one kind, each test's),
-    and one build at a time (the editor's warm-up builds it; a suggestion asking meanwhile
-    waits for that one instead of building a second beside it)."""
-    with _LISTED_BUILD:
-        return _listed_index(listed)
-
-
-@lru_cache(maxsize=4)  # the word lists outside a few vocabularies, and the one of rare words
-def _listed_index(listed: frozenset[str]) -> DeleteIndex:
-    return DeleteIndex(sorted(listed))
 
 
 class CandidateSearch:
@@ -110,23 +93,12 @@ class CandidateSearch:
         # rarer real words: corrections ``correct()`` may offer, no more (one index for every
         # vocabulary: those the vocabulary or the lexicon holds are left out when looked up)
         self.rare = word_set(rare)
-        self._rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
+        self.rarest = float(log_unigram.min())  # the unigram a word of the word list is ranked by
         self._user_seen: tuple[int, int] = (0, -1)
         self._user_index: DeleteIndex | None = None
+        self.far = FarReadings(self)  # the readings beyond two edits, for ``correct()``
         self.params = params
         self.index.near("warm")  # fault the index arrays in now, not on the user's first word
-
-    @cached_property
-    def sound_index(self) -> SoundIndex:
-        """The vocabulary's and the word list's words by phonetic key, built on the first word
-        that asks (0.5 s: autocorrect on text without misspellings never does)."""
-        return SoundIndex([*self.index.words, *self.listed])
-
-    @cached_property
-    def pair_index(self) -> LetterPairIndex:
-        """The vocabulary's and the word list's words by letter pair, built on the first word
-        that asks, like ``sound_index``."""
-        return LetterPairIndex([*self.index.words, *self.listed])
 
     @property
     def params(self) -> CorrectorParams:
@@ -141,7 +113,8 @@ class CandidateSearch:
         self._lexicon_words = {w for w, n in self.lexicon.items()
                                if n >= value.lexicon_min_count or w in self.listed}
         self.candidates = lru_cache(maxsize=50_000)(self._candidates)
-        self.sounds_like = lru_cache(maxsize=50_000)(self._sounds_like)
+        # the readings beyond two edits (``far``): cached per spelling, like the candidates
+        self.far.reset()
         self.pair = lru_cache(maxsize=500_000)(self._pair)
 
     def _candidates(self, typed: str) -> WordCandidates:
@@ -181,72 +154,6 @@ class CandidateSearch:
             lexicon = sorted(single_edits(typed) & self._lexicon_words)
         return WordCandidates(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling,
                               maybe_one, regular, lexicon)
-
-    def _sounds_like(self, typed: str) -> list[tuple[str, int]]:
-        """``sounds_like`` (cached): for an unknown ``typed`` that is no regular form, the real
-        words whose phonetic key is within one edit of its own (``SoundIndex``) that its
-        candidates leave out (vocabulary words beyond ``limit`` edits, words of the word list
-        beyond one), with their edit distance: at most ``sound_edits`` (or half the typed
-        letters, for long words) edits away, since a key shared by words of unlike spelling
-        says little; the likeliest ``max_sounds`` by unigram and edits; and the words of the word
-        list two edits away (``_listed_near``), and the words that look like it (``_looks_like``).
-        Only ``correct`` asks: a typist's slips are near."""
-        c = self.candidates(typed)
-        p = self.params
-        if c.typed_id >= 0 or c.regular >= 0 or typed in english_words() or len(typed) <= p.short_word:
-            return []
-        reach, found = max(p.sound_edits, len(typed) // 2), set(c.lexicon)
-        ids = self.tok.ids
-        alike = [(-apart, float(self.log_unigram[ids[w]]) if w in ids else self._rarest, w)
-                 for w, apart in self.sound_index.sounds_like(typed).items()
-                 if w not in found and abs(len(w) - len(typed)) <= reach]
-        alike.sort(reverse=True)
-        scored = []
-        # aligning each costs: the same sound first, then the commonest
-        for _, uni, word in alike[: 3 * p.max_sounds]:
-            d = osa_distance(typed, word, reach)
-            if d <= reach and (d > c.limit or word not in ids):
-                scored.append((uni + p.edit_cost * d, word, d))
-        scored.sort(reverse=True)
-        out = [(word, d) for _, word, d in scored[: p.max_sounds]]
-        out += self._listed_near(typed, found | {w for w, _ in out})
-        out += self._looks_like(typed, c, reach, found | {w for w, _ in out})
-        return out + self._rare_near(typed)
-
-    def _looks_like(self, typed: str, c: WordCandidates, reach: int, found: set[str]) -> list[tuple[str, int]]:
-        """Words that share most of ``typed``'s letter pairs (``lookalike``) beyond what its
-        candidates and ``found`` hold, at most ``reach`` edits away: the ``max_alike`` likeliest
-        by letter pairs shared, with their edit distance."""
-        p = self.params
-        out = []
-        for word, _ in self.pair_index.alike(typed, p.max_alike + len(found), p.alike_dice):
-            if word in found:
-                continue
-            d = osa_distance(typed, word, reach)
-            if d <= reach and (d > c.limit or word not in self.tok.ids):
-                out.append((word, d))
-            if len(out) == p.max_alike:
-                break
-        return out
-
-    def _listed_near(self, typed: str, found: set[str]) -> list[tuple[str, int]]:
-        """Words of the word list two edits from ``typed`` (one edit away they are candidates
-        already, ``WordCandidates.lexicon``) not in ``found``: the most often seen in training
-        ``max_sounds``. The list's delete index is built on first use (about 2 s)."""
-        near = [(self.lexicon.get(w, 0), w) for w, _, d in listed_index(self.listed).lookup(typed, 2)
-                if d == 2 and w not in found]
-        near.sort(reverse=True)
-        return [(w, 2) for _, w in near[: self.params.max_sounds]]
-
-    def _rare_near(self, typed: str) -> list[tuple[str, int]]:
-        """Rare real words (``rare``, outside the vocabulary and the lexicon) within two edits of
-        ``typed``, the nearest first, at most ``max_sounds``; their index is built on first use,
-        like the word list's. ``correct()`` ranks them with the rest; autocorrect never asks."""
-        if not self.rare:
-            return []
-        near = sorted((d, w) for w, _, d in listed_index(self.rare).lookup(typed, 2)
-                      if d and w not in self.tok.ids and w not in self.lexicon)
-        return [(w, d) for d, w in near[: self.params.max_sounds]]
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least

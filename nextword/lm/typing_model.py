@@ -40,8 +40,8 @@ class Corrections(Protocol):
     """What the typing model asks of a corrector (``nextword.correct.Corrector``), which is built
     on top of it and handed in by whoever loads the model."""
 
-    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None
-                ) -> list[Suggestion]: ...
+    def correct(self, word: str, context: str = "", k: int = 3, probs: np.ndarray | None = None,
+                prefix: bool = False) -> list[Suggestion]: ...
     def autocorrect(self, text: str) -> str: ...
     def best(self, typed: str, context: str = "") -> str: ...
 
@@ -264,7 +264,8 @@ class TypingModel:
         corrector = None if self.knows_prefix(partial.lower()) else self._get_corrector()
         if corrector is not None:
             context = text[: len(text) - len(partial)]
-            for s in corrector.correct(partial, context, k=n, probs=probs[: self.tokenizer.vocab_size]):
+            for s in corrector.correct(partial, context, k=n, probs=probs[: self.tokenizer.vocab_size],
+                                       prefix=True):
                 if s.word.lower() not in seen and s.word.lower() != partial.lower():
                     out.append(Suggestion(s.word, s.score, "correction"))
                     seen.add(s.word.lower())

@@ -35,5 +35,9 @@ def test_a_far_misspelling_neither_edits_nor_sound_reach_is_corrected_with_the_b
 
     c = Corrector(nextword.load())
     search = c.scorer.search
-    assert "enthusiastic" not in dict(search.sound_index.sounds_like("imfusiastic"))
+    assert "enthusiastic" not in dict(search.far.sound_index.sounds_like("imfusiastic"))
     assert c.correct("imfusiastic", "", 3)[0].word == "enthusiastic"
+    # a word still being typed: its letter pairs (the end marked) are not its word's
+    assert "enthusiastic" not in [s.word for s in c.correct("imfusiastic", "", 3, prefix=True)]
+    assert "enthusiastic" not in dict(search.far.sounds_like("imfusiastic"))
+    assert "enthusiastic" in dict(search.far.looks_like("imfusiastic"))

@@ -39,4 +39,4 @@ def test_spelling_misspellings_rank_their_word_first_with_the_bundled_model():
                          ("recieve", "receive"), ("seperate", "separate"), ("goverment", "government"),
                          ("nolege", "knowledge"), ("sikology", "psychology"), ("suffishant", "sufficient")]:
         assert c.correct(typed, "", 3)[0].word == meant, typed
-    assert "psychology" in dict(c.scorer.search.sounds_like("sikology"))  # 4 edits: by sound only
+    assert "psychology" in dict(c.scorer.search.far.sounds_like("sikology"))  # 4 edits: by sound only

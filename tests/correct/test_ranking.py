@@ -105,7 +105,7 @@ def test_a_word_of_the_word_list_two_edits_away_is_offered():
     from nextword.correct.corrector import Corrector
 
     c = Corrector(nextword.load())
-    assert ("delinquent", 2) in c.scorer.search.sounds_like("deliquant")
+    assert ("delinquent", 2) in c.scorer.search.far.sounds_like("deliquant")
     assert c.correct("deliquant", "", 3)[0].word == "delinquent"
 
 

@@ -76,7 +76,7 @@ def test_new_parameters_clear_the_cached_candidates(fresh_model):
 def test_correctors_over_one_vocabulary_look_up_one_word_list_index(tiny_model):
     """A second corrector's word sets are the first one's objects, so the shared index of the
     word list is found by identity, not by comparing tens of thousands of words per lookup."""
-    from nextword.correct.search import listed_index
+    from nextword.correct.far import listed_index
 
     first, second = Corrector(tiny_model).scorer.search, Corrector(tiny_model).scorer.search
     assert second.listed is first.listed and second.rare is first.rare
