@@ -44,6 +44,7 @@ import numpy as np
 from nextword.correct.candidates import is_single_edit, osa_distance
 from nextword.correct.errormodel import ErrorModel
 from nextword.correct.phonetic import sound_keys
+from nextword.text.wordlist import english_words, rare_english_words, word_zipf
 
 FAR = 8  # edit distances are counted up to this
 FAR_APART = 3  # readings this many edits away or more get features of their own (``far_*``)
@@ -57,6 +58,8 @@ FEATURES = (
     "sounds_alike",   # the same phonetic key
     "outside_vocab",  # a word outside the vocabulary
     "unlisted",       # ... that no word list vouches for (seen in training only)
+    "zipf",           # how common it is in general English (``wordfreq``; a split: its rarer part),
+    "no_zipf",        # ... for a word of the English word lists (a name: 0 and this flag)
     "split",          # two words run together
     "first_letter",   # the reading starts with another letter
     "shared_pairs",   # letter pairs the two spellings share (Dice, with the word ends)
@@ -141,7 +144,17 @@ def rank_features(typed: str, reading: Reading, errors: ErrorModel, context_shar
              "sounds_alike": float(key == typed_key), "outside_vocab": float(not reading.in_vocab),
              "unlisted": float(not reading.in_vocab and not reading.listed), "split": 0.0,
              "first_letter": float(word[:1] != typed[:1])}
-    return f | _shape(typed, word.replace(" ", ""), f)
+    zipf = min((_dictionary_zipf(part) for part in word.split(" ")), default=0.0)
+    return f | {"zipf": zipf, "no_zipf": float(zipf == 0.0)} | _shape(typed, word.replace(" ", ""), f)
+
+
+def _dictionary_zipf(word: str) -> float:
+    """How common ``word`` is in general English if the English word lists hold it (0.0 for a
+    name or a term of the training text, which those lists lack: ``kate`` is as common as
+    ``cage`` but no likelier a reading of ``kage``)."""
+    if word not in english_words() and word not in rare_english_words():
+        return 0.0
+    return word_zipf().get(word, 0.0)
 
 
 def _shape(typed: str, word: str, f: dict[str, float]) -> dict[str, float]:

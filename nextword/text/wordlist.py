@@ -11,6 +11,13 @@ user's dictionary and learned words still come first (``nextword.correct``).
 about 53,000: ``transportability``, ``diagrammatically``, but also ``hist`` and ``mote``). Size 50
 is the size SCOWL recommends for spell checking because these would hide real typos, so they
 never make a typed string count as real; ``correct()`` may offer them as corrections.
+
+``word_zipf`` is how common each of those words (and the vocabulary's) is in English at large:
+its Zipf frequency (log10 of its count per billion words) from the ``wordfreq`` package (data CC
+BY-SA 4.0, notice in ``resources/word_frequencies.COPYRIGHT``, built by
+``scripts/build/word_frequencies.py``; 87,000 words, 400 kB). ``correct()``'s ranker weighs it
+beside the training text's unigram, which knows old books and manuals better than everyday
+writing.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from importlib import resources
 
 RESOURCE = "resources/english_words.txt.gz"
 RARE_RESOURCE = "resources/english_words_rare.txt.gz"
+ZIPF_RESOURCE = "resources/word_frequencies.txt.gz"
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +41,15 @@ def english_words() -> frozenset[str]:
 def rare_english_words() -> frozenset[str]:
     """The rarer words of the larger list that ``english_words`` lacks (lower-case)."""
     return _read(RARE_RESOURCE)
+
+
+@lru_cache(maxsize=1)
+def word_zipf() -> dict[str, float]:
+    """Lower-case word -> its Zipf frequency in general English (``wordfreq``); a word it
+    lacks is missing (rarer than about once in a billion words)."""
+    data = resources.files("nextword").joinpath(ZIPF_RESOURCE).read_bytes()
+    pairs = (line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines())
+    return {word: float(zipf) for word, zipf in pairs}
 
 
 def _read(resource: str) -> frozenset[str]:

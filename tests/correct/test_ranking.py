@@ -123,3 +123,19 @@ def test_an_unlisted_inflection_of_a_listed_word_is_no_word_but_one_of_jargon_is
     for typed in ("stardates", "bathtubs"):
         assert c.correct(typed, "", 3)[0].word == typed
     assert c.word.no_word("opportunitys", "") and not c.word.no_word("stardates", "")
+
+
+def test_how_common_a_reading_is_in_general_english_is_a_feature():
+    """``zipf``: the word's general frequency (``wordfreq``); a split scores its rarer part,
+    a word outside the frequency list gets 0 and the ``no_zipf`` flag."""
+    from nextword.correct.errormodel import ErrorModel
+    from nextword.correct.ranking import FEATURES, Reading, feature_rows
+
+    errors = ErrorModel.load()
+    readings = [Reading("painting", -9.0, -9.0, True, True), Reading("patting", -9.0, -9.0, True, True),
+                Reading("a lot", -6.0, -6.0, True, True), Reading("zzqxj", -20.0, -20.0, False, False)]
+    rows = feature_rows("paitting", readings, errors, 0.5)
+    zipf, missing = FEATURES.index("zipf"), FEATURES.index("no_zipf")
+    assert rows[0, zipf] > rows[1, zipf] > 0.0
+    assert rows[2, zipf] < 7.0 and rows[2, missing] == 0.0  # "lot" is rarer than "a"
+    assert rows[3, zipf] == 0.0 and rows[3, missing] == 1.0

@@ -30,3 +30,16 @@ def test_the_build_keeps_typed_words_and_drops_names_possessives_and_accents(tmp
     source = tmp_path / "words"
     source.write_text("apple\napple's\nAlbany\ncafé\ncan't\nzebra\napple\n", "utf-8")
     assert module.read_words([source]) == ["apple", "can't", "zebra"]
+
+
+def test_general_english_frequencies_rank_everyday_words_above_rare_look_alikes():
+    from nextword.text.wordlist import word_zipf
+
+    zipf = word_zipf()
+    assert 80_000 < len(zipf) < 100_000
+    assert zipf["the"] > 7.0 and all(0.0 < z < 8.0 for z in zipf.values())
+    for common, rare in [("painting", "patting"), ("genius", "genus"), ("guarantee", "guaranty")]:
+        assert zipf[common] > zipf[rare] + 0.5
+    assert "teh" not in zipf or zipf["teh"] < zipf["the"] - 3  # misspellings are rare if there
+    notice = (ROOT / "nextword" / "resources" / "word_frequencies.COPYRIGHT").read_text("utf-8")
+    assert "wordfreq" in notice and "ShareAlike" in notice
