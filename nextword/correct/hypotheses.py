@@ -30,11 +30,12 @@ from nextword.correct.priors import LogView, Prior, ScoreView, ScoringModel
 from nextword.correct.rules import looks_like_name
 from nextword.correct.search import CandidateSearch, WordCandidates
 from nextword.text.tokenizer import WordTokenizer
-from nextword.text.wordlist import english_words, rare_english_words
+from nextword.text.wordlist import english_words, rare_english_words, word_zipf
 from nextword.text.words import PLAIN_WORD_RE
 
 _SPELLING_CACHE = 200_000  # spellings kept (a few MB)
-# a word of the English word list that the training text never showed counts as seen this often:
+# a word of the English word list that the training text never showed counts as seen at least this
+# often (more when general English has it more often, ``HypothesisScorer``):
 # real (kept, and offered as a correction) and about as rare as the rarest words training showed.
 # Set on the four fifths of the dev pairs the error model learns from (Birkbeck + codespell
 # top-1 49.1 + 77.5 % at 1, 49.1 + 78.6 at 3, 48.9 + 79.6 at 10), the dev sentences a check
@@ -76,9 +77,14 @@ class HypothesisScorer:
         seen: dict[str, int] = dict(getattr(model, "known_words", None) or {})
         unknown = float(np.asarray(model.unigram, dtype=np.float64)[self.tok.unk_id])
         self._log_unknown = math.log(max(unknown, sum(seen.values()), 1.0))
-        # ... and the English word list's, each counted as seen once if training never showed it
+        # ... and the English word list's: as often as general English has it in a text the
+        # training text's size (``word_zipf``), and at least ``LISTED_COUNT`` if training never
+        # showed it (the training text knows everyday words less well than old books)
         listed = listed_words(self.tok)
-        self.lexicon = dict.fromkeys(listed, LISTED_COUNT) | seen
+        zipf, total = word_zipf(), float(raw.sum())
+        expected = {w: round(10.0 ** (zipf[w] - 9.0) * total) for w in listed if w in zipf}
+        self.lexicon = {w: max(LISTED_COUNT, expected.get(w, 0)) for w in listed}
+        self.lexicon |= {w: max(n, expected.get(w, 0)) for w, n in seen.items()}
         self.search = CandidateSearch(model, errors, typing_errors, self.log_unigram, self.lexicon,
                                       listed, params, rare_english_words())
 

@@ -61,6 +61,26 @@ def test_a_word_of_the_word_list_outside_the_vocabulary_is_real(fresh_model):
     assert word in [s.word for s in c.correct("desicate", "they", 3)]
 
 
+def test_a_listed_word_counts_as_often_as_general_english_has_it(fresh_model):
+    """A word of the word list outside the vocabulary counts as seen as often as general
+    English (``word_zipf``) has it in a text the training text's size, at least
+    ``LISTED_COUNT``: a common one is a likelier correction than a rare one."""
+    from nextword.correct.hypotheses import LISTED_COUNT
+    from nextword.text.wordlist import word_zipf
+
+    c = Corrector(fresh_model)
+    words = ("because", "people", "government", "scrolling", "desiccate", "supersede")
+    outside = [w for w in words if w not in fresh_model.tokenizer.ids]
+    assert len(outside) >= 3 and outside[-2:] == ["desiccate", "supersede"]
+    total = float(fresh_model.unigram[: len(fresh_model.tokenizer.words)].sum())
+    for word in outside:
+        expected = round(10.0 ** (word_zipf()[word] - 9.0) * total)
+        assert c.scorer.lexicon[word] == max(expected, LISTED_COUNT, fresh_model.known_words.get(word, 0))
+    common, rare = outside[0], "desiccate"
+    assert word_zipf()[common] > word_zipf()[rare] + 2
+    assert c.scorer.lexicon_unigram(common) > c.scorer.lexicon_unigram(rare)
+
+
 def test_the_users_dictionary_beats_the_word_list(fresh_model):
     """A misspelling one slip from a word of the user's dictionary and from a word of the
     word list reads as the user's word."""
