@@ -33,6 +33,7 @@ from nextword.lm.phrases import PhraseSearch
 from nextword.lm.scorer import CandidateScorer
 from nextword.suggestion import Kind, Suggestion
 from nextword.text.tokenizer import SENTENCE_END, WordTokenizer
+from nextword.text.wordlist import listed_completions
 from nextword.text.words import partial_word
 
 
@@ -250,31 +251,9 @@ class TypingModel:
             out = [Suggestion(self.shown(self.personal.vocab.word(i), partial, start), s, kind)
                    for i, s in ranked]
             if partial and len(out) < k:
-                out += self._more_for_partial(text, partial, start, k - len(out),
+                out += more_for_partial(self, text, partial, start, k - len(out),
                                               {s.word.lower() for s in out}, probs)
             return out[:k]
-
-    def _more_for_partial(self, text: str, partial: str, start: bool, n: int, seen: set[str],
-                          probs: np.ndarray) -> list[Suggestion]:
-        """When the vocabulary has too few words with this prefix: corrections of the prefix
-        (if it looks mistyped) and char-LSTM completions (words outside the vocabulary).
-        ``probs``: the next-word distribution after the text before the prefix, which the
-        corrector reuses rather than running its own LSTM over the same context."""
-        out: list[Suggestion] = []
-        corrector = None if self.knows_prefix(partial.lower()) else self._get_corrector()
-        if corrector is not None:
-            context = text[: len(text) - len(partial)]
-            for s in corrector.correct(partial, context, k=n, probs=probs[: self.tokenizer.vocab_size],
-                                       prefix=True):
-                if s.word.lower() not in seen and s.word.lower() != partial.lower():
-                    out.append(Suggestion(s.word, s.score, "correction"))
-                    seen.add(s.word.lower())
-        if len(out) < n and self.char_lm is not None:
-            for word, score in self.char_complete(partial.lower(), n - len(out)):
-                if word not in seen:
-                    out.append(Suggestion(self.shown(word, partial, start), score, "completion"))
-                    seen.add(word)
-        return out[:n]
 
     # -- learning from the user (``nextword.lm.personal``) -----------------------------------------
     def learn(self, text: str) -> None:
@@ -313,3 +292,32 @@ class TypingModel:
         passage's last word (docs/API.md)."""
         corrector = self._get_corrector()
         return word if corrector is None else corrector.best(word, context)
+
+
+def more_for_partial(model: TypingModel, text: str, partial: str, start: bool, n: int, seen: set[str],
+                     probs: np.ndarray) -> list[Suggestion]:
+    """``model.suggest``'s words when the vocabulary has too few with this prefix: the English
+    word list's words with it (outside the vocabulary, the commonest first), corrections of the
+    prefix (if it looks mistyped) and char-LSTM completions (words in no list). ``probs``: the
+    next-word distribution after the text before the prefix, which the corrector reuses rather
+    than running its own LSTM over the same context."""
+    # a prefix of a word the English word list holds is no typo: those words first (the
+    # vocabulary's are ranked already, or are not to be suggested)
+    listed = [(w, score) for w, score in listed_completions(partial.lower(), n + len(seen))
+              if w not in seen and w not in model.tokenizer.ids and w not in model.blocked]
+    out = [Suggestion(model.shown(w, partial, start), score, "completion") for w, score in listed[:n]]
+    seen |= {w for w, _ in listed[:n]}
+    corrector = None if model.knows_prefix(partial.lower()) or len(out) >= n else model._get_corrector()
+    if corrector is not None:
+        context = text[: len(text) - len(partial)]
+        for s in corrector.correct(partial, context, k=n, probs=probs[: model.tokenizer.vocab_size],
+                                   prefix=True):
+            if s.word.lower() not in seen and s.word.lower() != partial.lower():
+                out.append(Suggestion(s.word, s.score, "correction"))
+                seen.add(s.word.lower())
+    if len(out) < n and model.char_lm is not None:
+        for word, score in model.char_complete(partial.lower(), n - len(out)):
+            if word not in seen:
+                out.append(Suggestion(model.shown(word, partial, start), score, "completion"))
+                seen.add(word)
+    return out[:n]

@@ -22,7 +22,9 @@ writing.
 
 from __future__ import annotations
 
+import bisect
 import gzip
+import math
 from functools import lru_cache
 from importlib import resources
 
@@ -50,6 +52,23 @@ def word_zipf() -> dict[str, float]:
     data = resources.files("nextword").joinpath(ZIPF_RESOURCE).read_bytes()
     pairs = (line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines())
     return {word: float(zipf) for word, zipf in pairs}
+
+
+@lru_cache(maxsize=1)
+def _sorted_words() -> list[str]:
+    return sorted(english_words())
+
+
+def listed_completions(prefix: str, n: int) -> list[tuple[str, float]]:
+    """Up to ``n`` words of ``english_words`` that start with the lower-case ``prefix`` (and
+    are longer), the most common in general English first, each with the log of its general
+    frequency (``word_zipf``)."""
+    words = _sorted_words()
+    lo = bisect.bisect_left(words, prefix)
+    hi = bisect.bisect_left(words, prefix + "\U0010ffff", lo)
+    zipf = word_zipf()
+    found = sorted((w for w in words[lo:hi] if w != prefix), key=lambda w: -zipf.get(w, 0.0))
+    return [(w, (zipf.get(w, 0.0) - 9.0) * math.log(10.0)) for w in found[:n]]
 
 
 def _read(resource: str) -> frozenset[str]:

@@ -116,6 +116,28 @@ def test_words_outside_the_vocabulary_are_completed_by_the_char_model(tiny_model
     assert tiny_model.char_logprob("the") > tiny_model.char_logprob("xqjzv")
 
 
+def test_a_prefix_of_listed_words_outside_the_vocabulary_completes_to_them_commonest_first(tiny_model):
+    """``hyster``: no vocabulary word starts with it, but the English word list's do; they come
+    first, the commonest in general English first, in the case typed, and never a word the
+    user blocked. A prefix no listed word has still gets corrections or the char model's."""
+    prefix = "hyster"
+    assert not tiny_model.knows_prefix(prefix)
+    got = tiny_model.suggest("she was " + prefix, 3)
+    assert [s.kind for s in got] == ["completion"] * 3
+    from nextword.text.wordlist import english_words, word_zipf
+
+    listed = sorted(sorted(w for w in english_words() if w.startswith(prefix) and w != prefix),
+                    key=lambda w: -word_zipf().get(w, 0.0))
+    assert [s.word for s in got] == listed[:3] and listed[0] == "hysterical"
+    assert [s.word for s in tiny_model.suggest("She was Hyster", 3)][0] == "Hysterical"
+    tiny_model.blocked.add("hysterical")
+    try:
+        assert "hysterical" not in [s.word for s in tiny_model.suggest("she was " + prefix, 3)]
+    finally:
+        tiny_model.blocked.discard("hysterical")
+    assert all(s.word.lower() != "hysterical" for s in tiny_model.suggest("she was qzxv", 3))
+
+
 def test_next_word_probs_is_a_distribution(tiny_model):
     p = tiny_model.next_word_probs("the quick brown")
     assert p.shape == (tiny_model.tokenizer.vocab_size,) and abs(p.sum() - 1) < 1e-6

@@ -43,3 +43,15 @@ def test_general_english_frequencies_rank_everyday_words_above_rare_look_alikes(
     assert "teh" not in zipf or zipf["teh"] < zipf["the"] - 3  # misspellings are rare if there
     notice = (ROOT / "nextword" / "resources" / "word_frequencies.COPYRIGHT").read_text("utf-8")
     assert "wordfreq" in notice and "ShareAlike" in notice
+
+
+def test_listed_completions_start_with_the_prefix_commonest_first():
+    from nextword.text.wordlist import listed_completions, word_zipf
+
+    got = listed_completions("unprecedent", 5)
+    words = [w for w, _ in got]
+    assert words[0] == "unprecedented" and "unprecedent" not in words
+    assert all(w.startswith("unprecedent") for w in words)
+    zipf = word_zipf()
+    assert [zipf.get(w, 0.0) for w in words] == sorted((zipf.get(w, 0.0) for w in words), reverse=True)
+    assert got[0][1] < 0.0 and listed_completions("qzxv", 3) == [] and listed_completions("the", 0) == []
