@@ -132,8 +132,8 @@ class FarReadings:
 
     def _listed_near(self, typed: str, found: set[str]) -> list[tuple[str, int]]:
         """Words of the word list two edits from ``typed`` (one edit away they are candidates
-        already, ``WordCandidates.lexicon``) not in ``found``: the most often seen in training
-        ``max_sounds``. The list's delete index is built on first use (about 2 s)."""
+        already, ``WordCandidates.lexicon``) not in ``found``: the ``max_sounds`` commonest (by
+        their ``lexicon`` counts). The list's delete index is built on first use (about 2 s)."""
         near = [(self.search.lexicon.get(w, 0), w) for w, _, d in listed_index(self.search.listed).lookup(typed, 2)
                 if d == 2 and w not in found]
         near.sort(reverse=True)
