@@ -79,7 +79,7 @@ class HypothesisScorer:
         self._log_unknown = math.log(max(unknown, sum(seen.values()), 1.0))
         # ... and the English word list's: as often as general English has it in a text the
         # training text's size (``word_zipf``), and at least ``LISTED_COUNT`` if training never
-        # showed it (the training text knows everyday words less well than old books)
+        # showed it (the training text, old books and manuals, knows everyday words less well)
         listed = listed_words(self.tok)
         zipf, total = word_zipf(), float(raw.sum())
         expected = {w: round(10.0 ** (zipf[w] - 9.0) * total) for w in listed if w in zipf}

@@ -58,8 +58,9 @@ FEATURES = (
     "sounds_alike",   # the same phonetic key
     "outside_vocab",  # a word outside the vocabulary
     "unlisted",       # ... that no word list vouches for (seen in training only)
-    "zipf",           # how common it is in general English (``wordfreq``; a split: its rarer part),
-    "no_zipf",        # ... for a word of the English word lists (a name: 0 and this flag)
+    "zipf",           # how common it is in general English if a word list holds it (``wordfreq``;
+                      # a split: its rarer part)
+    "no_zipf",        # ... no such frequency (a name, a term of the training text): zipf 0
     "split",          # two words run together
     "first_letter",   # the reading starts with another letter
     "shared_pairs",   # letter pairs the two spellings share (Dice, with the word ends)
