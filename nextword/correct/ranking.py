@@ -43,6 +43,7 @@ import numpy as np
 
 from nextword.correct.candidates import is_single_edit, osa_distance
 from nextword.correct.errormodel import ErrorModel
+from nextword.correct.lookalike import letter_pairs
 from nextword.correct.phonetic import sound_keys
 from nextword.text.wordlist import english_words, rare_english_words, word_zipf
 
@@ -160,7 +161,7 @@ def _dictionary_zipf(word: str) -> float:
 
 def _shape(typed: str, word: str, f: dict[str, float]) -> dict[str, float]:
     """How alike the two spellings look, beyond their edit distance."""
-    ours, theirs = _letter_pairs(typed), _letter_pairs(word)
+    ours, theirs = letter_pairs(typed), letter_pairs(word)
     start = len(os.path.commonprefix([typed, word]))
     far = float(f["edits"] >= FAR_APART)
     n = max(len(typed), 1)
@@ -169,11 +170,6 @@ def _shape(typed: str, word: str, f: dict[str, float]) -> dict[str, float]:
             "last_letter": float(typed[-1:] != word[-1:]), "shared_start": start / n,
             "far_lm": far * f["lm"], "far_channel": far * f["channel"],
             "far_sounds_alike": far * f["sounds_alike"]}
-
-
-def _letter_pairs(word: str) -> set[str]:
-    w = f"^{word}$"
-    return {w[i:i + 2] for i in range(len(w) - 1)}
 
 
 def feature_rows(typed: str, readings: list[Reading], errors: ErrorModel,
