@@ -14,8 +14,8 @@ def default_model_path() -> Path:
     return PACKAGE / "default_model"
 
 
-def bundled_corpus_dir() -> Path | None:
-    """``corpus/`` of a source checkout, the bundled model's training text; None when nextword
-    runs from an installed copy without it."""
-    corpus = PACKAGE.parent / "corpus"
-    return corpus if any(corpus.glob("*.txt")) else None
+def bundled_corpus_files() -> list[Path]:
+    """The text files of ``corpus/`` in a source checkout, the bundled model's training text
+    (not its provenance notice, ``SOURCES.md``); none when nextword runs from an installed copy
+    without it."""
+    return sorted((PACKAGE.parent / "corpus").glob("*.txt"))

@@ -52,7 +52,7 @@ from nextword.lm.modeldir import (
 from nextword.lm.ngram import KneserNey
 from nextword.lm.options import SHAPE_OPTIONS, TypingTrainOptions
 from nextword.lm.typing_model import TypingModel
-from nextword.paths import bundled_corpus_dir, default_model_path
+from nextword.paths import bundled_corpus_files, default_model_path
 from nextword.progress import training_progress
 from nextword.text.corpus import Corpus
 
@@ -142,7 +142,7 @@ def adapt(corpus: Corpus, out: Path, base_dir: Path, resume: bool, options: dict
         clear_checkpoints(work)
     replay = replays_bundled_text(base_dir, base.config)
     data = prepare_adapt(corpus, work, base.tokenizer, base_dir, base.lexicon, opts,
-                         bundled_corpus_dir() if replay else None, MAX_NEW_WORDS, REPLAY_SHARE)
+                         bundled_corpus_files() if replay else [], MAX_NEW_WORDS, REPLAY_SHARE)
     if data.fresh:  # checkpoints of another corpus, base or vocabulary do not apply
         clear_checkpoints(work)
     if len(data.user_ids) < 4 * opts.bptt or len(data.val_ids) < 3:

@@ -129,10 +129,10 @@ def _capped_text(paragraphs: list[str], max_chars: int) -> str:
 
 
 def prepare_adapt(corpus: Corpus, work: Path, base_tok: WordTokenizer, base_dir: Path,
-                  base_lexicon: dict[str, int], opts: TypingTrainOptions, replay_dir: Path | None,
+                  base_lexicon: dict[str, int], opts: TypingTrainOptions, replay_files: list[Path],
                   max_new_words: int, replay_share: float) -> AdaptData:
     """Tokenize the corpus for adapting (once; a later call with the same inputs reuses it)."""
-    replay = read_corpus(replay_dir) if replay_dir is not None else None
+    replay = read_corpus(replay_files) if replay_files else None
     fp = _fingerprint(corpus, base_digest(base_dir), replay, opts, max_new_words, replay_share)
     stamp = work / "prepared.json"
     fresh = not (stamp.exists() and ckpt.read_json(stamp).get("fingerprint") == fp)

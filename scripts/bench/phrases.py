@@ -41,9 +41,10 @@ GRID = [round(-1.0 + 0.05 * i, 2) for i in range(11)]  # -1.0 .. -0.5
 
 def dev_texts() -> dict[str, str]:
     """General development text the bundled model never trained on (see the docstring)."""
+    from nextword.paths import bundled_corpus_files
     from nextword.text.corpus import read_corpus
 
-    corpus = read_corpus(sorted(str(p) for p in (ROOT / "corpus").glob("*.txt")))
+    corpus = read_corpus(bundled_corpus_files())
     val = list(corpus.split(0.03).val())  # the bundled model's validation split (config.json)
     random.Random(0).shuffle(val)
     trained = set((ROOT / "corpus" / "fortunes.txt").read_text("utf-8").splitlines())

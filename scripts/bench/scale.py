@@ -35,9 +35,10 @@ MB = 1 << 20
 def generate_corpus(folder: Path, size_mb: int, seed: int = 0, file_mb: int = 50) -> None:
     """``size_mb`` of text: the paragraphs of corpus/ shuffled (again for every pass), written
     as ``file_mb`` files with one paragraph per line."""
+    from nextword.paths import bundled_corpus_files
     from nextword.text.corpus import read_corpus
 
-    paras = [p.encode("utf-8") + b"\n" for p in read_corpus(ROOT / "corpus").paragraphs()]
+    paras = [p.encode("utf-8") + b"\n" for p in read_corpus(bundled_corpus_files()).paragraphs()]
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     left, index, part, part_size = size_mb * MB, 0, [], 0

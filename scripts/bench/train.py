@@ -65,10 +65,11 @@ def on_disk(ids: np.ndarray, work: Path):
 
 def bundled_corpus(vocab_size: int):
     """The bundled corpus: its paragraphs, a tokenizer built on them, and their token ids."""
+    from nextword.paths import bundled_corpus_files
     from nextword.text.corpus import read_corpus
     from nextword.text.tokenizer import WordTokenizer
 
-    paras = list(read_corpus(sorted((ROOT / "corpus").glob("*.txt"))).paragraphs())
+    paras = list(read_corpus(bundled_corpus_files()).paragraphs())
     tok = WordTokenizer.build(paras, vocab_size)
     return paras, tok, tok.encode_paragraphs(paras)
 

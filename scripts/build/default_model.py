@@ -19,6 +19,7 @@ from pathlib import Path
 import nextword
 from nextword.files import write_json
 from nextword.lm.mixture import tune_mixture, tuning_stream
+from nextword.paths import bundled_corpus_files
 from nextword.text.corpus import read_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def main() -> None:
 
 def corpus_files() -> list[str]:
     """The bundled model's training text, in the order it was read."""
-    return sorted(str(p) for p in (ROOT / "corpus").glob("*.txt"))
+    return [str(p) for p in bundled_corpus_files()]
 
 
 def refit_mixture(model_dir: Path) -> None:

@@ -13,6 +13,7 @@ from nextword.lm.adapt import default_minutes, report_lines, resolve_base
 from nextword.lm.evaluate import ngram_baseline
 from nextword.lm.extend import effective_rows, extend_lm
 from nextword.lm.model import LanguageModel, LMConfig
+from nextword.paths import bundled_corpus_files
 from nextword.text.tokenizer import WordTokenizer
 from tests.conftest import TINY_OPTIONS
 from tests.helpers.killed_run import kill_and_resume
@@ -158,6 +159,12 @@ def test_adapting_the_bundled_model_mixes_in_its_training_text(user_corpus, tmp_
     assert 0.15 < share < 0.25
     assert cfg["word_lm"]["vocab_size"] == 30_000 + info["new_words"]
     assert "Siobhan" in [s.word for s in nextword.load(out).suggest("I met Sio")]
+
+
+def test_the_replayed_text_is_the_bundled_corpus_without_its_provenance_notice():
+    names = [p.name for p in bundled_corpus_files()]
+    assert "gutenberg-books.txt" in names and "SOURCES.md" not in names
+    assert all(name.endswith(".txt") for name in names)
 
 
 def test_a_killed_adaptation_resumes_and_finishes(tiny_model_dir, user_corpus, tmp_path):
