@@ -54,15 +54,14 @@ def phrase_cache_probs(context: np.ndarray | list[int], vocab_size: int, target:
     window = np.asarray(context[-CACHE_WINDOW:])
     if len(window) == 0:
         return cache_probs(window, vocab_size, target, ids)
+    if target is not None:  # one word's probability (fitting weights, at every position): its slot alone
+        return float(_backed_off(window, (window != target).astype(np.int64), 1)[0])
     if ids is not None:  # the corrector's question on every word: count those ids alone
         words, slot = _id_slots(window, np.asarray(ids))
         return _backed_off(window, slot, len(words))[np.searchsorted(words, ids)]
     # only the window's own tokens can have a probability: work on those
     words, index = np.unique(window, return_inverse=True)
     p = _backed_off(window, index, len(words))
-    if target is not None:
-        at = np.searchsorted(words, target)
-        return float(p[at]) if at < len(words) and words[at] == target else 0.0
     out = np.zeros(vocab_size)
     out[words[words < vocab_size]] = p[words < vocab_size]
     return out

@@ -47,12 +47,15 @@ def test_the_phrase_cache_matches_its_definition_on_random_documents():
 
 
 def test_the_caches_of_a_few_chosen_words_match_their_definition_on_random_documents():
-    # the corrector's path: counted for the chosen ids only (repeated ids, ids never in the window)
+    # the corrector's path and the weight fit's: counted for the chosen ids only (repeated ids, ids never in the window)
     rng = np.random.default_rng(1)
     for _ in range(50):
         context = list(rng.integers(0, 6, rng.integers(1, 500)))
         ids = rng.integers(0, 8, rng.integers(1, 12))
         assert np.allclose(phrase_cache_probs(context, 8, ids=ids), _reference_phrase_cache(context, 8)[ids])
+        # and one word's alone (fitting the weights asks it at every position)
+        assert all(np.isclose(phrase_cache_probs(context, 8, target=t), _reference_phrase_cache(context, 8)[t])
+                   for t in range(8))
         unigram = np.array([context[-400:].count(w) / len(context[-400:]) for w in range(8)])
         assert np.allclose(cache_probs(context, 8, ids=ids), unigram[ids])
 
