@@ -14,7 +14,6 @@ validation text at training time. The work is incremental:
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +33,7 @@ from nextword.lm.scorer import CandidateScorer
 from nextword.suggestion import Kind, Suggestion
 from nextword.text.tokenizer import SENTENCE_END, WordTokenizer
 from nextword.text.wordlist import listed_completions
-from nextword.text.words import partial_word
+from nextword.text.words import partial_word, prefix_span
 
 
 class Corrections(Protocol):
@@ -181,8 +180,7 @@ class TypingModel:
     # -- ranking --------------------------------------------------------------------------------
     def prefix_range(self, prefix: str) -> np.ndarray:
         """Vocabulary ids of the words starting with ``prefix`` (lower-cased)."""
-        lo = bisect.bisect_left(self._sorted_words, prefix)
-        hi = bisect.bisect_left(self._sorted_words, prefix + "\U0010ffff", lo)
+        lo, hi = prefix_span(self._sorted_words, prefix)
         return self._sorted_ids[lo:hi]
 
     def new_words_with_prefix(self, prefix: str) -> np.ndarray:

@@ -22,11 +22,12 @@ writing.
 
 from __future__ import annotations
 
-import bisect
 import gzip
 import math
 from functools import lru_cache
 from importlib import resources
+
+from nextword.text.words import prefix_span
 
 RESOURCE = "resources/english_words.txt.gz"
 RARE_RESOURCE = "resources/english_words_rare.txt.gz"
@@ -64,8 +65,7 @@ def listed_completions(prefix: str, n: int) -> list[tuple[str, float]]:
     are longer), the most common in general English first, each with the log of its general
     frequency (``word_zipf``)."""
     words = _sorted_words()
-    lo = bisect.bisect_left(words, prefix)
-    hi = bisect.bisect_left(words, prefix + "\U0010ffff", lo)
+    lo, hi = prefix_span(words, prefix)
     zipf = word_zipf()
     found = sorted((w for w in words[lo:hi] if w != prefix), key=lambda w: -zipf.get(w, 0.0))
     return [(w, (zipf.get(w, 0.0) - 9.0) * math.log(10.0)) for w in found[:n]]

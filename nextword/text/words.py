@@ -7,7 +7,9 @@ inner apostrophes), and the word being typed at the cursor may still end in an a
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 
 WORD = r"\w+(?:'\w+)*"
 TOKEN_PATTERN = rf"{WORD}|[^\w\s]"  # a word, or any other symbol alone (the tokenizer's split)
@@ -27,6 +29,12 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 def normalize(text: str) -> str:
     """The normalisation applied before splitting into words (curly apostrophes to ASCII)."""
     return text.translate(_APOSTROPHES)
+
+
+def prefix_span(sorted_words: Sequence[str], prefix: str) -> tuple[int, int]:
+    """Where the words starting with ``prefix`` lie in ``sorted_words``: ``[lo, hi)``."""
+    lo = bisect.bisect_left(sorted_words, prefix)
+    return lo, bisect.bisect_left(sorted_words, prefix + "\U0010ffff", lo)
 
 
 def split_words(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nextword.text.tokenizer import BOS, PARAGRAPH_BREAK, SENTENCE_END, WordTokenizer, is_word
-from nextword.text.words import split_words
+from nextword.text.words import prefix_span, split_words
 
 MAX_ID = 1 << 16   # ids stay below this, so a personal 4-gram packs into 64 bits
 MAX_WORD_CHARS = 40  # longer "words" are pasted junk (hashes, URLs), not vocabulary
@@ -144,8 +144,7 @@ class PersonalVocab:
     # -- reading ----------------------------------------------------------------------------------
     def prefix_ids(self, prefix: str) -> np.ndarray:
         """Ids of the new words starting with ``prefix`` (lower-cased)."""
-        lo = bisect.bisect_left(self._sorted, prefix)
-        hi = bisect.bisect_left(self._sorted, prefix + "\U0010ffff", lo)
+        lo, hi = prefix_span(self._sorted, prefix)
         return self._sorted_ids[lo:hi]
 
     def spelling(self, word: str) -> str | None:
