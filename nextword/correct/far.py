@@ -78,6 +78,13 @@ class FarReadings:
             return None
         return max(p.sound_edits, len(typed) // 2)
 
+    def _beyond(self, typed: str, word: str, c: WordCandidates, reach: int) -> int | None:
+        """The edit distance of a far reading ``word`` of ``typed``, or None when it is no far
+        reading: beyond ``reach``, or among the candidates already (a vocabulary word within
+        their ``limit`` edits)."""
+        d = osa_distance(typed, word, reach)
+        return d if d <= reach and (d > c.limit or word not in self.search.tok.ids) else None
+
     def _sounds_like(self, typed: str) -> list[tuple[str, int]]:
         """``sounds_like`` (cached): for an unknown ``typed`` that is no regular form, the real
         words whose phonetic key is within one edit of its own (``SoundIndex``) that its
@@ -99,8 +106,8 @@ class FarReadings:
         scored = []
         # aligning each costs: the same sound first, then the commonest
         for _, uni, word in alike[: 3 * p.max_sounds]:
-            d = osa_distance(typed, word, reach)
-            if d <= reach and (d > c.limit or word not in ids):
+            d = self._beyond(typed, word, c, reach)
+            if d is not None:
                 scored.append((uni + p.edit_cost * d, word, d))
         scored.sort(reverse=True)
         out = [(word, d) for _, word, d in scored[: p.max_sounds]]
@@ -123,8 +130,8 @@ class FarReadings:
         for word, _ in self.pair_index.alike(typed, p.max_alike + len(found), p.alike_dice):
             if word in found:
                 continue
-            d = osa_distance(typed, word, reach)
-            if d <= reach and (d > c.limit or word not in self.search.tok.ids):
+            d = self._beyond(typed, word, c, reach)
+            if d is not None:
                 out.append((word, d))
             if len(out) == p.max_alike:
                 break
