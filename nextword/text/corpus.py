@@ -300,7 +300,7 @@ def read_corpus(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpu
             corpus.files.append(checked)
     if not corpus.files:
         detail = f" (skipped: {'; '.join(corpus.skipped[:3])})" if corpus.skipped else ""
-        raise InputError(f"the corpus has no readable text{detail}")
+        raise InputError(f"no readable text in the files given{detail}")
     for skipped in corpus.skipped:  # only now: an error above already names what was skipped
         warnings.warn(f"skipped {skipped}", CorpusWarning, stacklevel=2)
     return corpus

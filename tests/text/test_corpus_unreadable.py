@@ -159,7 +159,7 @@ def test_an_unreadable_file_in_a_corpus_folder_is_skipped_with_a_warning(run_unp
 def test_an_unreadable_file_named_alone_is_an_input_error_naming_it(run_unprivileged, work):
     secret = write_unreadable(work / "secret.txt", "Private words.\n")
     result = read_corpus_unprivileged(run_unprivileged, secret)
-    assert result["error"] == (f"the corpus has no readable text (skipped: {secret}: unreadable "
+    assert result["error"] == (f"no readable text in the files given (skipped: {secret}: unreadable "
                                "(Permission denied))")
     assert result["warnings"] == []  # the error already names the file
 
@@ -182,7 +182,7 @@ def test_train_on_only_unreadable_text_exits_2_with_one_line(run_unprivileged, w
     assert proc.returncode == 2, proc.stderr[-2000:]
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert lines[0].startswith("nextword: error: the corpus has no readable text (skipped: ")
+    assert lines[0].startswith("nextword: error: no readable text in the files given (skipped: ")
     assert f"{secret}: unreadable (Permission denied)" in lines[0]
     assert not out.exists() and not list(work.glob(".model*"))
 
@@ -207,5 +207,5 @@ def test_an_unreadable_corpus_folder_is_an_input_error_saying_why(run_unprivileg
     (folder / "a.txt").write_text("Private words.\n")
     folder.chmod(0o000)
     result = read_corpus_unprivileged(run_unprivileged, folder)
-    assert result["error"] == (f"the corpus has no readable text (skipped: {folder}: unreadable "
+    assert result["error"] == (f"no readable text in the files given (skipped: {folder}: unreadable "
                                "folder (Permission denied))")
