@@ -1,7 +1,7 @@
 """The token rules: which words of a text autocorrect may touch, and what an unknown word is.
 
 Autocorrect leaves numbers, URLs, e-mail addresses, code (``chunk_kind``), ALL-CAPS acronyms
-(``is_acronym``), elisions (``tho'``, ``'tis``) and the user's dictionary words alone
+(``is_acronym``), roman numerals (``is_roman_numeral``), elisions (``tho'``, ``'tis``) and the user's dictionary words alone
 (``word_spans``, ``should_check``), and writes a replacement in the typed case (``match_case``).
 An unknown word regularly formed from known ones (``regular_form``, ``same_word``) or written
 with a capital inside a sentence (``looks_like_name``) is harder to replace. Words are the
@@ -52,10 +52,22 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+# a well-formed roman numeral (``xlvii``, ``mcmxc``): no more than three of a numeral in a row,
+# and a smaller one before a larger only as iv, ix, xl, xc, cd, cm
+_ROMAN = re.compile(r"m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", re.IGNORECASE)
+ROMAN_MIN = 3  # shorter ones (``mi``, ``di``, ``li``) are as often slips of words
+
+
+def is_roman_numeral(word: str) -> bool:
+    """A well-formed roman numeral of at least ``ROMAN_MIN`` letters (``lxxi``, ``xviii``): a
+    chapter or volume number, not a typo of another one."""
+    return len(word) >= ROMAN_MIN and _ROMAN.fullmatch(word) is not None
+
+
 def should_check(word: str, user_words: set[str], max_word: int) -> bool:
     """Whether ``word`` is an ordinary typed word that correction may touch."""
-    return (is_plain_word(word) and 1 < len(word) <= max_word
-            and not is_acronym(word) and word.lower() not in user_words)
+    return (is_plain_word(word) and 1 < len(word) <= max_word and not is_acronym(word)
+            and not is_roman_numeral(word) and word.lower() not in user_words)
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:

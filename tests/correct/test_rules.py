@@ -12,6 +12,7 @@ from nextword.correct.params import CorrectorParams
 from nextword.correct.rules import (
     chunk_kind,
     is_acronym,
+    is_roman_numeral,
     looks_like_name,
     match_case,
     regular_form,
@@ -49,6 +50,20 @@ def test_chunk_kind_takes_linear_time_on_a_long_chunk(run):
 ])
 def test_is_acronym_means_two_or_more_capitals_and_no_small_letters(word, acronym):
     assert is_acronym(word) is acronym
+
+
+@pytest.mark.parametrize(("word", "numeral"), [
+    ("lxxi", True), ("xlvii", True), ("MCMXC", True), ("xviii", True), ("iii", True),
+    ("lxxxx", False), ("iiii", False), ("ic", False), ("civil", False), ("mi", False), ("teh", False),
+])
+def test_is_roman_numeral_means_a_well_formed_numeral_of_three_or_more_letters(word, numeral):
+    assert is_roman_numeral(word) is numeral
+
+
+def test_roman_numerals_are_never_corrected(corrector):
+    assert not should_check("lxxi", set(), 30)
+    assert should_check("mi", set(), 30)  # too short to tell from a slip
+    assert corrector.autocorrect("chapter lxxi and section xlvii") == "chapter lxxi and section xlvii"
 
 
 def test_match_case_keeps_a_capital_and_otherwise_the_usual_case(tiny_model):
