@@ -11,14 +11,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 def progress_bar(console: Console | None = None, *, eta: bool = False, info: bool = False,
                  transient: bool = False) -> Progress:
     """A rich ``Progress``: description, bar, percentage and elapsed time; with ``eta`` the time
-    left, with ``info`` each task's ``info`` field (e.g. loss and tokens/s)."""
+    left, with ``info`` each task's ``info`` field (e.g. loss and tokens/s). Drawn only on a
+    terminal: into a pipe or a log file a bar is one line cut to 80 columns at the end, so there
+    only what the job prints itself (per-epoch lines, the summary) is written."""
     columns = [TextColumn("[bold]{task.description}"), BarColumn(),
                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn()]
     if eta:
         columns += [TextColumn("ETA"), TimeRemainingColumn()]
     if info:
         columns.append(TextColumn("{task.fields[info]}"))
-    return Progress(*columns, console=console, transient=transient)
+    console = console or Console()
+    return Progress(*columns, console=console, transient=transient, disable=not console.is_terminal)
 
 
 def training_progress(setting: Any) -> Any:

@@ -72,3 +72,11 @@ def test_a_shape_flag_that_disagrees_with_the_base_exits_2(tiny_model_dir, user_
     r = run(str(user_corpus), "--out", str(tmp_path / "m"), "--base", str(tiny_model_dir), "--hidden-size", "65",
             *FAST)
     assert_clean_error(r, "does not match the base model")
+
+
+def test_into_a_pipe_training_prints_its_epoch_lines_and_no_progress_bar(tiny_model_dir, user_corpus, tmp_path):
+    r = run(str(user_corpus), "--out", str(tmp_path / "m"), "--base", str(tiny_model_dir),
+            "--minutes", "0.05", "--char-minutes", "0.02")  # progress on, but stdout is a pipe
+    assert r.returncode == 0, r.stderr
+    assert "word epoch 1: train loss" in r.stdout and "char epoch 1: train loss" in r.stdout
+    assert "ETA" not in r.stdout + r.stderr and "━" not in r.stdout + r.stderr and "…" not in r.stdout

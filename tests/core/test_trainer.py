@@ -68,7 +68,8 @@ def run_worker(out: Path, nproc: int) -> list[dict]:
     else:
         cmd = [sys.executable, "-m", "torch.distributed.run", f"--nproc-per-node={nproc}",
                "--master-addr=127.0.0.1", f"--master-port={free_port()}", str(WORKER), str(out)]
-    subprocess.run(cmd, env=env, check=True, timeout=300, capture_output=True)
+    r = subprocess.run(cmd, env=env, timeout=300, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-4000:]  # what failed, in the test report
     return [json.loads((out / f"rank{r}.json").read_text()) for r in range(nproc)]
 
 
