@@ -14,6 +14,7 @@ from nextword.app.recovery import discard_recovery, read_recovery, write_recover
 from nextword.app.screens import ChoiceScreen, PathScreen
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
+from nextword.text.corpus import split_paragraphs
 from nextword.text.words import count_words
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class DocumentFile:
         self.data_directory = data_directory
         self.saved_text = ""
         self.autosaved_text: str | None = None
+        self.opened: set[str] = set()  # the paragraphs the file had when opened (learned on save)
 
     def start(self) -> None:
         """Show the document the app was started on (and offer a crash's unsaved text)."""
@@ -84,6 +86,7 @@ class DocumentFile:
         self.path = path
         self.saved_text = text
         self.autosaved_text = None
+        self.opened = set(split_paragraphs(text))
         app.editor.load_text(text)
         app.editor.autocorrect.kept_words.clear()
         self.text_changed()
@@ -138,6 +141,7 @@ class DocumentFile:
         if not app.incognito:
             discard_recovery(old, self.data_directory)
             discard_recovery(path, self.data_directory)
+            app.personal.learn_saved(text, self.opened)  # what you save is your writing
             app.personal.flush()
         app.notify(f"Saved {path.name}")
         return True

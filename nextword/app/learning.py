@@ -143,7 +143,7 @@ class Learning:
 
     def adapt(self) -> None:
         """Adapt my model: train a model of your own from the model in use on everything learned
-        (typed and imported), in a worker; it is written to the user data folder and used from
+        (typed, saved and imported), in a worker; it is written to the user data folder and used from
         the next start. Not in incognito mode."""
         if self.app.incognito:
             self.app.notify("Not in incognito mode", severity="warning")
@@ -151,7 +151,7 @@ class Learning:
         self.personal.flush()
         text = "\n".join(self.personal.store.history(max_chars=MAX_ADAPT_CHARS))
         if count_words(text) < MIN_ADAPT_WORDS:
-            self.app.notify(f"Too little to adapt to: type or import (nextword learn) at least "
+            self.app.notify(f"Too little to adapt to: type, save or import (nextword learn) at least "
                             f"{MIN_ADAPT_WORDS:,} words first", severity="warning")
             return
         self.app.run_worker(lambda: self._adapt(text), name="adapt", group="adapt", exclusive=True,

@@ -110,6 +110,30 @@ async def test_forget_deletes_what_was_learned(new_app, type_text, settle, data_
     assert b"door" not in (data_dir / DB_NAME).read_bytes()
 
 
+async def test_saving_an_opened_document_learns_its_words_once(new_app, settle, data_dir, tmp_path,
+                                                               tiny_model_dir):
+    doc = tmp_path / "notes.txt"
+    doc.write_text("I met Zorblax at the station.\n\nZorblax said the train was late. Ask Zorblax.\n")
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        before = app.personal.learned_words
+        assert "Zorblax" not in [s.word for s in app.model.suggest("then Zorb")]  # opening learns nothing
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        learned = app.personal.learned_words
+        assert learned > before and "Zorblax" in [s.word for s in app.model.suggest("then Zorb")]
+        assert app.model.autocorrect_word("Zorblax", "I met ") == "Zorblax"  # written three times
+        await pilot.press("ctrl+s")  # saving again learns nothing twice
+        await settle(app, pilot)
+        assert app.personal.learned_words == learned
+    again = make_app(doc, model=nextword.load(tiny_model_dir), data_directory=data_dir)
+    async with again.run_test() as pilot:  # nor does the next session's save of the same text
+        learned = again.personal.learned_words
+        await pilot.press("ctrl+s")
+        await settle(again, pilot)
+        assert again.personal.learned_words == learned
+
+
 async def test_adapt_my_model_writes_a_private_model_used_at_the_next_start(new_app, settle, data_dir,
                                                                           tiny_corpus):
     from nextword.userdata import personal_model_dir

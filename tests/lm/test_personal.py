@@ -155,3 +155,32 @@ def test_a_capital_at_a_sentence_start_is_not_taken_for_the_users_spelling(fresh
     fresh_model.learner.learn("We met and ", "Then")
     fresh_model.learner.learn("We met and ", "Then")
     assert fresh_model.personal.vocab.spelling("then") == "Then"  # twice mid-sentence: the user's way
+
+
+def test_saving_a_document_learns_the_paragraphs_it_was_opened_with_once(tmp_path, fresh_model,
+                                                                         tiny_model_dir):
+    import nextword
+    from nextword.text.corpus import split_paragraphs
+
+    opened_text = "Zorblax met Quinta.\n\nZorblax and Quinta left early.\n"
+    opened = set(split_paragraphs(opened_text))
+    typed = "A paragraph typed in the editor."  # learned as it was typed, not again on save
+    store = PersonalStore(tmp_path / "data")
+    personal = Personalizer(fresh_model, store)
+    assert personal.learn_saved(opened_text + "\n" + typed + "\n", opened) == 8
+    assert fresh_model.personal.vocab.counts["zorblax"] == 2 and "typed" not in fresh_model.personal.vocab.counts
+    assert personal.learn_saved(opened_text + "\n" + typed + "\n", opened) == 0  # saved again
+    personal.close()
+    reopened = Personalizer(nextword.load(tiny_model_dir), PersonalStore(tmp_path / "data"))
+    assert reopened.learn_saved(opened_text, opened) == 0  # the next session: nothing twice
+    reopened.forget()
+    assert reopened.learn_saved(opened_text, opened) == 8  # forgetting forgets the saves too
+
+
+def test_saving_learns_nothing_in_incognito_or_of_an_edited_paragraph(tmp_path, fresh_model):
+    personal = Personalizer(fresh_model, PersonalStore(tmp_path / "data"), incognito=True)
+    assert personal.learn_saved("Zorblax met Quinta.", {"Zorblax met Quinta."}) == 0
+    assert not (tmp_path / "data").exists()
+    in_memory = Personalizer(fresh_model)
+    assert in_memory.learn_saved("Zorblax met Quinta today.", {"Zorblax met Quinta."}) == 0
+    assert in_memory.learn_saved("Zorblax met Quinta.", {"Zorblax met Quinta."}) == 3

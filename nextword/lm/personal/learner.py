@@ -1,9 +1,11 @@
 """``Personalizer``: the user's side of a typing model. It learns passages (``model.learn``,
-``nextword learn``) and words as they are typed (the editor), forgets, keeps the dictionary and
-blocked words, and writes all of it to the personal store when the model has one."""
+``nextword learn``), words as they are typed and the documents the user saves (the editor),
+forgets, keeps the dictionary and blocked words, and writes all of it to the personal store when
+the model has one."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,8 @@ import numpy as np
 from nextword.lm.mixture import CACHES, component_probs
 from nextword.lm.personal.model import PersonalModel
 from nextword.lm.personal.store import PersonalStore
+from nextword.text.corpus import split_paragraphs
+from nextword.text.words import count_words
 
 if TYPE_CHECKING:
     from nextword.lm.typing_model import TypingModel
@@ -44,6 +48,7 @@ class Personalizer:
         self.dictionary: set[str] = set()
         self._pending: list[str] = []
         self._pending_lock = threading.Lock()
+        self._saved: set[str] = set()  # paragraph digests of saved documents, without a store
         if store is not None:
             for text in store.history():
                 self.personal.learn_text(text)
@@ -78,6 +83,27 @@ class Personalizer:
             self._pending.append(text.strip() + "\n")
         self._sync_trusted()
         return new
+
+    def learn_saved(self, text: str, opened: set[str]) -> int:
+        """A document was saved as ``text``: learn the paragraphs it had when it was opened
+        (``opened``, as ``split_paragraphs`` gives them) that it still has and that no save
+        learned before; what the user typed or pasted was learned then. Every paragraph saved
+        is remembered (as a digest), so saving again, or reopening and saving, learns nothing
+        twice. Returns the number of words learned."""
+        if self.incognito:
+            return 0
+        paragraphs = list(dict.fromkeys(split_paragraphs(text)))
+        digests = [hashlib.sha256(p.encode("utf-8")).hexdigest() for p in paragraphs]
+        seen = self._saved & set(digests) if self.store is None else self.store.saved_paragraphs(digests)
+        kept = [p for p, d in zip(paragraphs, digests, strict=True) if d not in seen and p in opened]
+        if kept:
+            self.learn_text("\n".join(kept))
+        fresh = [d for d in digests if d not in seen]
+        if self.store is None:
+            self._saved.update(fresh)
+        elif fresh:
+            self.store.add_saved_paragraphs(fresh)
+        return sum(count_words(p) for p in kept)
 
     def learn(self, context: str, word: str) -> None:
         """The user finished ``word`` after the text ``context``: learned at once (the very
@@ -145,6 +171,7 @@ class Personalizer:
         if word is None:
             with self._pending_lock:
                 self._pending = []
+            self._saved.clear()
         else:  # the store scrubs the word from everything written, pending text included
             self._write_pending()
         found = self.personal.forget(word)

@@ -1,5 +1,6 @@
 """The personal store: one SQLite file (0600, in a 0700 folder) with the user's typing history,
-dictionary and blocked words; and deleting it (``nextword forget``)."""
+dictionary and blocked words, and digests of the paragraphs of the documents they saved; and
+deleting it (``nextword forget``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ CREATE TABLE IF NOT EXISTS words (
     word TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('dictionary', 'blocked')),
     PRIMARY KEY (word, kind));
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS saved_paragraphs (digest TEXT PRIMARY KEY);
 """
+_CHUNK = 500  # digests per query (SQLite's limit on parameters is 999 on older builds)
 
 
 class PersonalStore:
@@ -86,6 +89,21 @@ class PersonalStore:
     def add_word(self, word: str, kind: str) -> None:
         self._write("INSERT OR IGNORE INTO words (word, kind) VALUES (?, ?)", (word, kind))
 
+    def saved_paragraphs(self, digests: list[str]) -> set[str]:
+        """Of ``digests`` (of paragraphs of saved documents), those recorded before."""
+        known: set[str] = set()
+        for i in range(0, len(digests), _CHUNK):
+            chunk = tuple(digests[i:i + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            known |= {d for (d,) in self._read(f"SELECT digest FROM saved_paragraphs WHERE digest IN ({marks})", chunk)}
+        return known
+
+    def add_saved_paragraphs(self, digests: list[str]) -> None:
+        with self._lock:
+            conn = self._connect()
+            with conn:
+                conn.executemany("INSERT OR IGNORE INTO saved_paragraphs (digest) VALUES (?)", [(d,) for d in digests])
+
     def setting(self, key: str) -> object:
         """A stored setting (JSON), or None."""
         rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
@@ -121,6 +139,7 @@ class PersonalStore:
         if self._conn is not None or self.path.exists():
             self._write("DELETE FROM history")
             self._write("DELETE FROM settings")
+            self._write("DELETE FROM saved_paragraphs")
             with self._lock:
                 self._connect().execute("VACUUM")  # really drop the text from the file
 
