@@ -1,11 +1,12 @@
 """The token rules: which words of a text autocorrect may touch, and what an unknown word is.
 
 Autocorrect leaves numbers, URLs, e-mail addresses, code (``chunk_kind``), ALL-CAPS acronyms
-(``is_acronym``), roman numerals (``is_roman_numeral``), elisions (``tho'``, ``'tis``) and the user's dictionary words alone
-(``word_spans``, ``should_check``), and writes a replacement in the typed case (``match_case``).
-An unknown word regularly formed from known ones (``regular_form``, ``same_word``) or written
-with a capital inside a sentence (``looks_like_name``) is harder to replace. Words are the
-package's one word pattern (``nextword.text.words``).
+(``is_acronym``), roman numerals (``is_roman_numeral``), elisions (``tho'``, ``'tis``) and the
+user's dictionary words alone (``word_spans``, ``should_check``), and writes a replacement in
+the typed case (``match_case``). An unknown word regularly formed from known ones
+(``regular_form``, ``same_word``) or written with a capital inside a sentence
+(``looks_like_name``) is harder to replace. Words are the package's one word pattern
+(``nextword.text.words``).
 """
 
 from __future__ import annotations
