@@ -161,6 +161,13 @@ class HypothesisScorer:
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
+        # a word found twice (one of the user's words that a word list also holds) is one
+        # reading, at its better score
+        best: dict[str, float] = {}
+        for w, s, kind in out:
+            if kind == "correction" and s > best.get(w, -math.inf):
+                best[w] = s
+        out = [h for h in out if h[2] != "correction"] + [(w, s, "correction") for w, s in best.items()]
         out.sort(key=lambda h: -h[1])
         return out, margin
 

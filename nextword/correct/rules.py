@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Protocol
 
-from nextword.text.tokenizer import WordTokenizer
 from nextword.text.words import WORD_RE, is_plain_word, normalize
 
 # -- tokens that are never touched ----------------------------------------------------------------
@@ -90,10 +90,18 @@ def _elided(chunk: str, start: int, end: int) -> bool:
     return (chunk[end:end + 1] in quote) != (chunk[start - 1:start] in quote if start else False)
 
 
-def match_case(typed: str, word: str, tokenizer: WordTokenizer | None = None) -> str:
+class Displays(Protocol):
+    """Knows a word's usual case: a tokenizer (the training text's), or a typing model (the
+    user's own spelling first)."""
+
+    def display(self, word: str) -> str: ...
+
+
+def match_case(typed: str, word: str, usual: Displays | None = None) -> str:
     """``word`` (lower case) written the way ``typed`` was: capitalised if the typed word was,
-    otherwise in its usual case (``i`` -> ``I``, ``london`` -> ``London``)."""
-    shown = tokenizer.display(word) if tokenizer is not None else word
+    otherwise in its usual case by ``usual`` (``i`` -> ``I``, ``london`` -> ``London``, and a word
+    the user taught as they write it: ``githb`` -> ``GitHub``)."""
+    shown = usual.display(word) if usual is not None else word
     if typed[:1].isupper():
         return shown[:1].upper() + shown[1:]
     return shown

@@ -221,12 +221,17 @@ class TypingModel:
         if idx is not None:
             self._suggestable[idx] = False
 
+    def display(self, word: str) -> str:
+        """``word`` in its usual case mid-sentence: as the user writes it themselves (``GitHub``,
+        ``iPhone``), else as the training text does (``London``, ``I``)."""
+        return self.personal.vocab.spelling(word) or self.tokenizer.display(word)
+
     def shown(self, word: str, typed: str, sentence_start: bool) -> str:
         """A word in the case the user would type it here: as they wrote it themselves, else
         its usual case; capitalised at a sentence start or when they typed a capital."""
         if len(typed) > 1 and typed.isupper():
             return word.upper()
-        shown = self.personal.vocab.spelling(word) or self.tokenizer.display(word)
+        shown = self.display(word)
         if (typed[:1].isupper() or sentence_start) and shown[:1].islower():
             return shown[:1].upper() + shown[1:]
         return shown

@@ -184,3 +184,14 @@ def test_saving_learns_nothing_in_incognito_or_of_an_edited_paragraph(tmp_path, 
     in_memory = Personalizer(fresh_model)
     assert in_memory.learn_saved("Zorblax met Quinta today.", {"Zorblax met Quinta."}) == 0
     assert in_memory.learn_saved("Zorblax met Quinta.", {"Zorblax met Quinta."}) == 3
+
+
+def test_a_correction_to_a_word_the_user_taught_is_written_their_way_and_offered_once(fresh_model):
+    from nextword.text.wordlist import english_words
+
+    assert "postscript" in english_words() and "postscript" not in fresh_model.tokenizer.ids
+    fresh_model.learn("I print with PostScript at home. PostScript is fun. More PostScript today.\n")
+    words = [s.word for s in fresh_model.correct("postscrpt", "I print with ")]
+    # the word list holds it too: one reading, not two, in the user's spelling
+    assert words[0] == "PostScript" and len({w.lower() for w in words}) == len(words)
+    assert fresh_model.autocorrect("I print with postscrpt at home") == "I print with PostScript at home"
