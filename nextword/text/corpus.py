@@ -181,7 +181,7 @@ def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None =
             elif p.exists():
                 files.append(p)
             else:
-                raise InputError(f"corpus path does not exist: {text}")
+                raise InputError(f"no such file or folder: {text}")
     return files
 
 

@@ -52,6 +52,14 @@ def test_forgetting_one_word_removes_it_and_nothing_else(fresh_model):
     assert "Siobhan" not in learned and "Aoife" in learned
 
 
+def test_forgetting_a_word_never_learned_says_so(fresh_model):
+    fresh_model.learn("Siobhan met Aoife.")
+    word = next(w for w in fresh_model.tokenizer.ids if w.isalpha() and w not in ("siobhan", "met", "aoife"))
+    assert fresh_model.learner.forget(word) is False  # a vocabulary word, but never learned
+    assert fresh_model.learner.forget("Zorblax") is False
+    assert fresh_model.learner.forget("Aoife") is True
+
+
 def test_learn_in_memory_writes_nothing(fresh_model, tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTWORD_DATA_DIR", str(tmp_path / "data"))
     fresh_model.learn("Siobhan runs kubectl. " * 3)

@@ -59,7 +59,7 @@ def test_utf16_with_bom_and_utf8_bom_are_decoded(tmp_path):
 
 
 def test_missing_path_and_empty_corpus_are_input_errors(tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match="no such file or folder"):
         read_corpus(tmp_path / "nope")
     (tmp_path / "empty.txt").write_text("\n\n   \n")
     with pytest.raises(InputError, match="no readable text"):

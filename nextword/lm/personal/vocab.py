@@ -127,7 +127,7 @@ class PersonalVocab:
         so the ids of later words stay put). Returns its id, or None if it was never learned."""
         low = word.lower()
         idx = self.id_of(low)
-        if not self.counts[low] and idx == self.tok.unk_id:
+        if not self.counts[low] and low not in self.new_ids:  # a vocabulary word never learned
             return None
         del self.counts[low]
         for form in self.variants.pop(low, set()) | {low}:
