@@ -45,6 +45,9 @@ def check_args(args: argparse.Namespace) -> None:
         raise InputError("--in-place needs --file F")
     if args.k < 1:
         raise InputError("-k must be at least 1")
+    if args.word is not None and ("/" in args.word or "\\" in args.word) and Path(args.word).is_file():
+        # a path is no typed word: what was meant is surely the file
+        raise InputError(f"{args.word} is a file: autocorrect it with --file {args.word}")
 
 
 def read_text(path: Path) -> str:

@@ -167,6 +167,14 @@ def test_cli_bad_usage_exits_2_with_one_line(tiny_model_dir, capsys, argv):
     assert len(err) == 1 and "error" in err[0]
 
 
+def test_cli_given_a_file_path_as_the_word_points_to_file(tiny_model_dir, tmp_path, capsys):
+    f = tmp_path / "notes.txt"
+    f.write_text("teh end\n", "utf-8")
+    assert cli_main(["correct", str(f), "--model", str(tiny_model_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--file {f}" in err[0]
+
+
 def test_cli_refuses_binary_and_non_utf8_files(tiny_model_dir, tmp_path, capsys):
     b = tmp_path / "bin.dat"
     b.write_bytes(b"\x00\x01\x02teh")
