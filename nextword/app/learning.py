@@ -183,6 +183,14 @@ class Learning:
         """A background job's progress on the status bar ("" when done)."""
         self.app.status.activity = text
 
+    def learn_saved(self, text: str, opened: set[str]) -> None:
+        """Learn a saved document (``Personalizer.learn_saved``) and store it, in a worker: a
+        long document opened and saved for the first time takes a while."""
+        def learn() -> None:
+            self.personal.learn_saved(text, opened)
+            self.personal.flush()
+        self.app.run_worker(learn, name="learn-saved", group="learn-saved", exit_on_error=False, thread=True)
+
     def flush_in_background(self) -> None:
         """Write what was learned to the personal store, in a worker."""
         self.app.run_worker(self.personal.flush, name="flush", group="flush",
@@ -193,6 +201,4 @@ class Learning:
         their autocorrection as they stand) and close the store."""
         self.app.workers.cancel_group(self.app, "adapt")
         self.app.editor.autocorrect.learn_waiting()
-        if not self.app.incognito:
-            self.personal.flush()
-        self.personal.store.close()
+        self.personal.close()  # after a saved document being learned; writes nothing in incognito

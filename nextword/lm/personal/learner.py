@@ -49,6 +49,7 @@ class Personalizer:
         self._pending: list[str] = []
         self._pending_lock = threading.Lock()
         self._saved: set[str] = set()  # paragraph digests of saved documents, without a store
+        self._saving = threading.Lock()  # one save learned at a time; closing waits for it
         if store is not None:
             for text in store.history():
                 self.personal.learn_text(text)
@@ -92,6 +93,10 @@ class Personalizer:
         twice. Returns the number of words learned."""
         if self.incognito:
             return 0
+        with self._saving:
+            return self._learn_saved(text, opened)
+
+    def _learn_saved(self, text: str, opened: set[str]) -> int:
         paragraphs = list(dict.fromkeys(split_paragraphs(text)))
         digests = [hashlib.sha256(p.encode("utf-8")).hexdigest() for p in paragraphs]
         seen = self._saved & set(digests) if self.store is None else self.store.saved_paragraphs(digests)
@@ -184,7 +189,8 @@ class Personalizer:
         return found
 
     def close(self) -> None:
-        """Write what is pending and close the store."""
-        self.flush()
-        if self.store is not None:
-            self.store.close()
+        """Write what is pending and close the store (after a save being learned, if any)."""
+        with self._saving:
+            self.flush()
+            if self.store is not None:
+                self.store.close()
