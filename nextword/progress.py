@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import get_console
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -20,7 +21,7 @@ def progress_bar(console: Console | None = None, *, eta: bool = False, info: boo
         columns += [TextColumn("ETA"), TimeRemainingColumn()]
     if info:
         columns.append(TextColumn("{task.fields[info]}"))
-    console = console or Console()
+    console = console or get_console()
     return Progress(*columns, console=console, transient=transient, disable=not console.is_terminal)
 
 

@@ -189,7 +189,8 @@ class Learning:
         def learn() -> None:
             self.personal.learn_saved(text, opened)
             self.personal.flush()
-        self.app.run_worker(learn, name="learn-saved", group="learn-saved", exit_on_error=False, thread=True)
+        self.app.run_worker(learn, name="learn-saved", group="learn-saved", exit_on_error=False,
+                            thread=True)
 
     def flush_in_background(self) -> None:
         """Write what was learned to the personal store, in a worker."""

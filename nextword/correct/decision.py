@@ -45,8 +45,6 @@ class WordCorrector:
                  params: CorrectorParams | None = None, typing_errors: ErrorModel | None = None):
         self.model = model
         self.tok = model.tokenizer
-        # the case a correction is written in: the user's own spelling first, if the model knows it
-        self.usual = model if callable(getattr(model, "display", None)) else self.tok
         self.ranker: Ranker | None = None  # the order ``correct`` offers corrections in (None: shipped)
         self.errors = error_model or ErrorModel.load()
         self.typing_errors = typing_errors or (error_model or ErrorModel.load_typing())
@@ -111,7 +109,7 @@ class WordCorrector:
         best = max(fixes, key=scores.__getitem__)
         if scores[best] - keep < margin:
             return typed
-        return match_case(typed, hyps[best][0], self.usual)
+        return match_case(typed, hyps[best][0], self.model)
 
     def _settled_without_context(self, typed: str, context: str) -> str | None:
         """The decision, when the unigram alone makes it by more than context usually moves
@@ -140,7 +138,7 @@ class WordCorrector:
         if gap < -reach:
             return typed
         if gap > reach and (len(fixes) == 1 or fixes[0][1] - fixes[1][1] > reach):
-            return match_case(typed, fixes[0][0], self.usual)
+            return match_case(typed, fixes[0][0], self.model)
         return None
 
     def _confusable(self, low: str) -> bool:
@@ -221,7 +219,7 @@ class WordCorrector:
             ranked = [h for h in ranked if h[2] != "typed" or h[0] in self.tok.ids]
         out = []
         for w, s, _ in ranked[:k]:
-            shown = word if w == word.lower() else match_case(word, w, self.usual)
+            shown = word if w == word.lower() else match_case(word, w, self.model)
             out.append(Suggestion(shown, s, "correction"))
         return out
 

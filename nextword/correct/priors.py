@@ -27,6 +27,11 @@ class ScoringModel(Protocol):
         """log P(the lower-cased spelling of ``word``) under the character model."""
         ...
 
+    def display(self, word: str) -> str:
+        """``word`` (lower case) in its usual case mid-sentence, the user's own spelling first:
+        what a correction is written in (``match_case``)."""
+        ...
+
 
 class LogView:
     """Log-probabilities read off a probability vector only where they are needed: a

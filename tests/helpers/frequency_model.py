@@ -47,6 +47,9 @@ class FrequencyModel:
     def next_word_probs(self, context: str) -> np.ndarray:
         return self._probs
 
+    def display(self, word: str) -> str:
+        return self.tokenizer.display(word)
+
     def char_logprob(self, word: str) -> float:
         w = "^" + word.lower() + "$"
         return sum(self._bigrams.get(w[i:i + 2], -12.0) for i in range(len(w) - 1))

@@ -99,7 +99,7 @@ class Personalizer:
     def _learn_saved(self, text: str, opened: set[str]) -> int:
         paragraphs = list(dict.fromkeys(split_paragraphs(text)))
         digests = [hashlib.sha256(p.encode("utf-8")).hexdigest() for p in paragraphs]
-        seen = self._saved & set(digests) if self.store is None else self.store.saved_paragraphs(digests)
+        seen = (self._saved & set(digests)) if self.store is None else self.store.saved_paragraphs(digests)
         kept = [p for p, d in zip(paragraphs, digests, strict=True) if d not in seen and p in opened]
         if kept:
             self.learn_text("\n".join(kept))

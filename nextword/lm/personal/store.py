@@ -63,11 +63,15 @@ class PersonalStore:
             finally:
                 conn.close()
 
-    def _write(self, sql: str, args: tuple = ()) -> None:
+    def _write(self, sql: str, args: tuple | list = (), many: bool = False) -> None:
+        """Run ``sql`` in a transaction (with ``many``: once per tuple of ``args``)."""
         with self._lock:
             conn = self._connect()
             with conn:
-                conn.execute(sql, args)
+                if many:
+                    conn.executemany(sql, args)
+                else:
+                    conn.execute(sql, args)
 
     def history(self, max_chars: int = MAX_HISTORY_CHARS) -> list[str]:
         """The learned text, oldest first (at most ``max_chars`` of the newest)."""
@@ -95,14 +99,13 @@ class PersonalStore:
         for i in range(0, len(digests), _CHUNK):
             chunk = tuple(digests[i:i + _CHUNK])
             marks = ",".join("?" * len(chunk))
-            known |= {d for (d,) in self._read(f"SELECT digest FROM saved_paragraphs WHERE digest IN ({marks})", chunk)}
+            sql = f"SELECT digest FROM saved_paragraphs WHERE digest IN ({marks})"
+            known |= {d for (d,) in self._read(sql, chunk)}
         return known
 
     def add_saved_paragraphs(self, digests: list[str]) -> None:
-        with self._lock:
-            conn = self._connect()
-            with conn:
-                conn.executemany("INSERT OR IGNORE INTO saved_paragraphs (digest) VALUES (?)", [(d,) for d in digests])
+        self._write("INSERT OR IGNORE INTO saved_paragraphs (digest) VALUES (?)", [(d,) for d in digests],
+                    many=True)
 
     def setting(self, key: str) -> object:
         """A stored setting (JSON), or None."""
