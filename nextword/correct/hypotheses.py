@@ -150,8 +150,7 @@ class HypothesisScorer:
             out.append((w, float(prior[self.tok.unk_id]) + self.params.oov_offset + ch, "correction"))
         for w in c.lexicon:
             out.append((w, self._reading_score(low, w, 1, prior, errors), "correction"))
-        if confused:
-            out = self._with_confusions(out, confused, prior)
+        out += self._confusions(confused, prior)
         found = {w for w, _, _ in out}  # the search may reach a word beyond two edits too
         sounding = [(self._reading_score(low, w, edits, prior, errors.plain), w) for w, edits in alike
                     if w not in found]
@@ -161,8 +160,8 @@ class HypothesisScorer:
         for left, right in c.splits:
             s = (prior[self.tok.ids[left]] + self.log_unigram[self.tok.ids[right]] + self.params.split_cost)
             out.append((f"{left} {right}", float(s), "correction"))
-        # a word found twice (one of the user's words that a word list also holds) is one
-        # reading, at its better score
+        # a word found several ways (a slip and a common confusion; one of the user's words that
+        # a word list also holds) is one reading, at its best score
         best: dict[str, float] = {}
         for w, s, kind in out:
             if kind == "correction" and s > best.get(w, -math.inf):
@@ -186,20 +185,13 @@ class HypothesisScorer:
         over its single edits alone (``ErrorModel.plain``)."""
         return self.params.channel_weight * (errors.logp(low, word) - errors.plain.logp(low, word))
 
-    def _with_confusions(self, out: list[tuple[str, float, str]], confused: list[int], prior: Prior
-                         ) -> list[tuple[str, float, str]]:
-        """``out`` with the words the typed one is commonly confused with (``confusions``, ids
-        ``confused``), each scored as one edit of probability ``confusion_logp`` where that
-        beats its score as a slip."""
+    def _confusions(self, confused: list[int], prior: Prior) -> list[tuple[str, float, str]]:
+        """The words the typed one is commonly confused with (``confusions``, ids ``confused``),
+        each scored as one edit of probability ``confusion_logp`` (where its score as a slip is
+        better, the merge of the readings keeps that one)."""
         p = self.params
-        best = {w: s for w, s, kind in out if kind == "correction"}
-        for wid in confused:
-            word = self.tok.words[wid]
-            s = (float(prior[wid]) + p.unigram_weight * float(self.log_unigram[wid])
-                 + p.channel_weight * p.confusion_logp + p.edit_cost)
-            if s > best.get(word, -math.inf):
-                best[word] = s
-        return [h for h in out if h[2] != "correction"] + [(w, s, "correction") for w, s in best.items()]
+        return [(self.tok.words[wid], float(prior[wid]) + p.unigram_weight * float(self.log_unigram[wid])
+                 + p.channel_weight * p.confusion_logp + p.edit_cost, "correction") for wid in confused]
 
     def _reading_score(self, low: str, word: str, edits: int, prior: Prior, errors: ErrorModel) -> float:
         """The score of reading ``low`` as ``word`` (``edits`` edits away) outside the delete
