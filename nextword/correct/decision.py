@@ -22,7 +22,13 @@ from nextword.correct.hypotheses import HypothesisScorer
 from nextword.correct.params import CorrectorParams
 from nextword.correct.priors import LogView, Prior, ScoringModel
 from nextword.correct.ranking import Ranker, rank_scores, readings_of
-from nextword.correct.rules import looks_like_name, match_case, regular_form, should_check
+from nextword.correct.rules import (
+    is_date_abbreviation,
+    looks_like_name,
+    match_case,
+    regular_form,
+    should_check,
+)
 from nextword.suggestion import Suggestion
 from nextword.text.wordlist import english_words
 from nextword.text.words import is_plain_word, normalize
@@ -78,7 +84,7 @@ class WordCorrector:
         context only its last characters matter here (a capital after them is a name)."""
         if not should_check(typed, self.model.user_words, self.params.max_word):
             return typed
-        if self._fine(typed.lower()):
+        if self._fine(typed.lower()) or is_date_abbreviation(typed):
             return typed
         return self._settled_without_context(typed, context)
 
@@ -168,7 +174,8 @@ class WordCorrector:
         ``trans`` + ``fred``), and not where a name would stand (a capitalised word inside a
         sentence)."""
         low = typed.lower()
-        if low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words:
+        if (low in self.tok.ids or low in self.scorer.lexicon or low in self.model.user_words
+                or is_date_abbreviation(typed)):
             return False
         form = regular_form(low, self.tok.ids, english_words())
         return (form is None or form[1] == "compound") and not looks_like_name(typed, context, self.tok.ids)
@@ -199,7 +206,7 @@ class WordCorrector:
         prior = None
         if context.strip():
             prior = LogView(probs) if probs is not None else self.scorer.log_prior(context)
-        fine = self._fine(word.lower())
+        fine = self._fine(word.lower()) or is_date_abbreviation(word)
         # a misspelling's readings are many and far; a vocabulary word's few and near (and it
         # mostly comes first itself): only the former's widen the pool (``rank_pool``)
         unknown = self.scorer.search.candidates(word.lower()).typed_id < 0

@@ -5,7 +5,8 @@ Autocorrect leaves numbers, URLs, e-mail addresses, code (``chunk_kind``), ALL-C
 user's dictionary words alone (``word_spans``, ``should_check``), and writes a replacement in
 the typed case (``match_case``). An unknown word regularly formed from known ones
 (``regular_form``, ``same_word``) or written with a capital inside a sentence
-(``looks_like_name``) is harder to replace. Words are the package's one word pattern
+(``looks_like_name``) is harder to replace; a capitalised day or month abbreviation
+(``is_date_abbreviation``) is kept, and first among its readings. Words are the package's one word pattern
 (``nextword.text.words``).
 """
 
@@ -63,6 +64,19 @@ def is_roman_numeral(word: str) -> bool:
     """A well-formed roman numeral of at least ``ROMAN_MIN`` letters (``lxxi``, ``xviii``): a
     chapter or volume number, not a typo of another one."""
     return len(word) >= ROMAN_MIN and _ROMAN.fullmatch(word) is not None
+
+
+# the abbreviations of dates and mail headers; the word lists hold them as names (capitalised), so
+# they are in none that autocorrect reads, and ``Tue`` was read as a slip of ``The``
+_DATE_ABBREVIATIONS = frozenset({
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+
+
+def is_date_abbreviation(word: str) -> bool:
+    """A day or month abbreviation written with its capital (``Tue``, ``Thurs``, ``Sept``; a
+    lower-case ``tue`` is as likely a slip of ``the``)."""
+    return word[:1].isupper() and word.lower() in _DATE_ABBREVIATIONS
 
 
 def should_check(word: str, user_words: set[str], max_word: int) -> bool:

@@ -12,6 +12,7 @@ from nextword.correct.params import CorrectorParams
 from nextword.correct.rules import (
     chunk_kind,
     is_acronym,
+    is_date_abbreviation,
     is_roman_numeral,
     looks_like_name,
     match_case,
@@ -64,6 +65,26 @@ def test_roman_numerals_are_never_corrected(corrector):
     assert not should_check("lxxi", set(), 30)
     assert should_check("mi", set(), 30)  # too short to tell from a slip
     assert corrector.autocorrect("chapter lxxi and section xlvii") == "chapter lxxi and section xlvii"
+
+
+@pytest.mark.parametrize(("word", "abbreviation"), [
+    ("Tue", True), ("Thurs", True), ("Sept", True), ("Dec", True), ("tue", False), ("The", False),
+])
+def test_is_date_abbreviation_means_a_capitalised_day_or_month_abbreviation(word, abbreviation):
+    assert is_date_abbreviation(word) is abbreviation
+
+
+def test_a_date_header_keeps_its_day_but_a_lower_case_slip_is_still_corrected():
+    """With the bundled model, which read ``Tue`` as a slip of ``The``. Among the readings the
+    abbreviation comes first, and the words it may stand for still follow."""
+    import nextword
+
+    c = Corrector(nextword.load())
+    assert c.autocorrect("Date: Tue, 1 Dec 2026 05:32:12") == "Date: Tue, 1 Dec 2026 05:32:12"
+    assert c.autocorrect("Tue 3 Sep: call Sam") == "Tue 3 Sep: call Sam"
+    assert c.autocorrect("on tue we met") == "on the we met"
+    readings = [s.word for s in c.correct("Jun")]
+    assert readings[0] == "Jun" and "June" in readings
 
 
 def test_match_case_keeps_a_capital_and_otherwise_the_usual_case(tiny_model):
