@@ -1,4 +1,5 @@
-"""What several subcommands share: the argument parser class and the ``--model`` option."""
+"""What several subcommands share: the argument parser class, the ``--model`` option and the
+type of a count option (``at_least``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,21 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def at_least(least: int):
+    """An argparse type: an integer of at least ``least`` (``-k 0`` is a usage error, not an
+    empty answer)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}")
+        return value
+    parse.__name__ = f"at_least_{least}"
+    return parse
 
 
 def add_model_option(p: argparse.ArgumentParser) -> None:

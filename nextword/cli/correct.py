@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from nextword.cli.common import add_model_option, load_model
+from nextword.cli.common import add_model_option, at_least, load_model
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
 
@@ -26,7 +26,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                               description=__doc__.splitlines()[0])
     p.add_argument("word", nargs="?", help="the typed word to correct")
     p.add_argument("--context", default="", metavar="TEXT", help="the text typed before WORD")
-    p.add_argument("-k", type=int, default=3, help="how many candidates to print (default 3)")
+    p.add_argument("-k", type=at_least(1), default=3, help="how many candidates to print (default 3)")
     p.add_argument("--json", action="store_true", help="print the candidates as JSON")
     p.add_argument("--file", metavar="F", help="autocorrect the text file F")
     p.add_argument("--in-place", action="store_true",
@@ -43,8 +43,6 @@ def check_args(args: argparse.Namespace) -> None:
         raise InputError("give either a WORD or --file F, not both")
     if args.in_place and args.file is None:
         raise InputError("--in-place needs --file F")
-    if args.k < 1:
-        raise InputError("-k must be at least 1")
     if args.word is not None and ("/" in args.word or "\\" in args.word) and Path(args.word).is_file():
         # a path is no typed word: what was meant is surely the file
         raise InputError(f"{args.word} is a file: autocorrect it with --file {args.word}")
@@ -53,7 +51,8 @@ def check_args(args: argparse.Namespace) -> None:
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path``, or an ``InputError`` saying why it cannot be corrected."""
     if not path.is_file():
-        raise InputError(f"no such file: {path}")
+        what = "a folder" if path.is_dir() else "not a regular file" if path.exists() else None
+        raise InputError(f"{path} is {what}: give a text file" if what else f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(f"{path} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
     data = path.read_bytes()

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from nextword.cli.common import add_model_option, load_model
+from nextword.cli.common import add_model_option, at_least, load_model
 from nextword.correct.evaluate import correction_table, evaluate_typo_files, is_typo_file
 from nextword.lm.evaluate import evaluate_files, evaluate_phrase_files, ngram_baseline
 
@@ -22,11 +22,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true",
                    help="also score the Kneser-Ney 4-gram trained on the same text (for an "
                         "adapted model: on the user's text)")
-    p.add_argument("--max-words", type=int, default=None)
+    p.add_argument("--max-words", type=at_least(1), default=None, help="score the first N words at most")
     p.add_argument("--phrases", action="store_true",
                    help="phrase completion: a typist who accepts a shown phrase when it is exactly "
                         "what comes next (trigger rate, ExactMatch@2..5, keystroke savings)")
-    p.add_argument("--phrase-words", type=int, default=6, metavar="N",
+    p.add_argument("--phrase-words", type=at_least(2), default=6, metavar="N",
                    help="--phrases: at most N words per phrase (default 6)")
     p.add_argument("--json", action="store_true")
     add_model_option(p)

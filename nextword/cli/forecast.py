@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from nextword.cli.common import at_least
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
 from nextword.progress import progress_bar
@@ -39,16 +40,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("csv", type=Path, help="CSV with a date/time column and numeric columns")
     p.add_argument("--target", default="0", help="column to forecast: name or index among the "
                    "numeric columns (default: the first); the others are covariates")
-    p.add_argument("--horizon", type=int, default=DEFAULTS.horizon,
+    p.add_argument("--horizon", type=at_least(1), default=DEFAULTS.horizon,
                    help="steps to forecast (default: from the frequency)")
-    p.add_argument("--season", type=int, default=DEFAULTS.season,
+    p.add_argument("--season", type=at_least(1), default=DEFAULTS.season,
                    help="seasonal period in steps (default: inferred; 1 = none)")
-    p.add_argument("--backtest", type=int, default=3, metavar="K",
+    p.add_argument("--backtest", type=at_least(0), default=3, metavar="K",
                    help="rolling-origin folds of HORIZON steps to score (0 = skip; default 3)")
     p.add_argument("--out", type=Path, help="write the forecast with interval columns to this CSV")
     p.add_argument("--plot", type=Path, help="draw the chart into this PNG")
     p.add_argument("--save", type=Path, help="write the fitted model directory here")
-    p.add_argument("--ensemble", type=int, default=DEFAULTS.ensemble,
+    p.add_argument("--ensemble", type=at_least(1), default=DEFAULTS.ensemble,
                    help=f"networks averaged (default {DEFAULTS.ensemble})")
     p.add_argument("--seed", type=int, default=DEFAULTS.seed)
     p.add_argument("--no-chart", action="store_true", help="do not draw the terminal chart")
@@ -64,14 +65,6 @@ def _fit_with_bar(progress: Progress, label: str, fit: Callable[[Callable[[float
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    if args.horizon is not None and args.horizon < 1:
-        raise InputError("--horizon must be at least 1")
-    if args.season is not None and args.season < 1:
-        raise InputError("--season must be at least 1")
-    if args.backtest < 0:
-        raise InputError("--backtest must be 0 or more")
-    if args.ensemble < 1:
-        raise InputError("--ensemble must be at least 1")
     for path in (args.out, args.plot):
         if path is not None and not path.parent.exists():
             raise InputError(f"folder does not exist: {path.parent}")

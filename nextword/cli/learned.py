@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from nextword.cli.common import add_model_option, load_model
+from nextword.cli.common import add_model_option, at_least, load_model
 from nextword.errors import InputError
 from nextword.userdata import data_dir
 
@@ -12,7 +12,7 @@ from nextword.userdata import data_dir
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("learned", help="list the words nextword learned from you")
     p.add_argument("--forget", metavar="WORD", help="forget one learned word everywhere")
-    p.add_argument("-n", type=int, default=50, help="how many words to list (default: 50)")
+    p.add_argument("-n", type=at_least(1), default=50, help="how many words to list (default: 50)")
     add_model_option(p)
     return p
 

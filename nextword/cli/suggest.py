@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from nextword.cli.common import add_model_option, load_model
+from nextword.cli.common import add_model_option, at_least, load_model
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("suggest", help="print suggestions for TEXT")
     p.add_argument("text")
-    p.add_argument("-k", type=int, default=3)
+    p.add_argument("-k", type=at_least(1), default=3, help="how many suggestions (default 3)")
     p.add_argument("--json", action="store_true")
     add_model_option(p)
     return p

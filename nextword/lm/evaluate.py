@@ -29,7 +29,7 @@ from nextword.lm.ngram import KneserNey
 from nextword.lm.typing_model import TypingModel
 from nextword.text.corpus import decode_text
 from nextword.text.tokenizer import BOS, WordTokenizer, is_word
-from nextword.text.words import TOKEN_RE, normalize, split_words
+from nextword.text.words import TOKEN_RE, count_words, normalize, split_words
 
 
 def tokens_of(model: TypingModel, text: str) -> tuple[list[int], list[str]]:
@@ -129,7 +129,8 @@ def _spaces_within(text: str, surf: list[str], words: int, max_words: int | None
 
 
 def read_text_file(path: str | Path) -> str:
-    """The text of a file to evaluate on (an InputError when it cannot be read as UTF-8)."""
+    """The text of a file to evaluate on (an InputError when it cannot be read as UTF-8 or has
+    no word to score: an empty file gave a table of made-up figures)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -137,6 +138,8 @@ def read_text_file(path: str | Path) -> str:
     text = decode_text(data)
     if text is None:
         raise InputError(f"{path} is not UTF-8 text")
+    if not count_words(text):
+        raise InputError(f"{path} has no words to score")
     return text
 
 

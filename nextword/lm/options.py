@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from nextword.core.trainer import TrainConfig
+from nextword.errors import InputError
 from nextword.lm.model import LMConfig
 
 # flat option names (``nextword.train(..., hidden_size=512)``, the CLI flags) -> the fields they set
@@ -21,6 +22,32 @@ FLAT_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "char_hidden": (("char", "hidden_size"),),
     **{name: (("loop", name),) for name in ("epochs", "lr", "seed", "patience", "checkpoint_every", "device")},
 }
+
+
+# the values a numeric option may take: (least, whether the least itself is allowed); a size, a
+# count, a budget or a rate of 0 or less is a mistake (``--minutes -1`` trained anyway)
+_COUNTS = ("epochs", "vocab_size", "dim", "hidden_size", "num_layers", "char_dim", "char_hidden", "patience",
+           "min_frequency", "batch_size", "bptt", "ngram_order", "ngram_max_tokens", "max_val_tokens")
+_AMOUNTS = ("max_minutes", "char_minutes", "lr", "checkpoint_every")
+LEAST: dict[str, tuple[float, bool]] = {**dict.fromkeys(_COUNTS, (1, True)), **dict.fromkeys(_AMOUNTS, (0, False)),
+                                        "dropout": (0, True), "val_fraction": (0, False)}
+BELOW_ONE = ("dropout", "val_fraction")  # shares: under 1
+
+
+def option_problem(name: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for the training option ``name`` (None: nothing we check)."""
+    if name not in LEAST or value is None:
+        return None
+    least, allowed = LEAST[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, not {value!r}"
+    if name in _COUNTS and value != int(value):
+        return "must be a whole number"
+    if value < least or (value == least and not allowed):
+        return f"must be {'at least' if allowed else 'more than'} {least:g}"
+    if name in BELOW_ONE and value >= 1:
+        return "must be under 1"
+    return None
 
 
 @dataclass
@@ -54,6 +81,9 @@ class TypingTrainOptions:
         unknown = sorted(set(kwargs) - own - set(FLAT_OPTIONS))
         if unknown:
             raise TypeError(f"unknown training option(s): {', '.join(unknown)}")
+        for name, value in kwargs.items():
+            if problem := option_problem(name, value):
+                raise InputError(f"training option {name} {problem}")
         opts = cls(**{k: v for k, v in kwargs.items() if k in own})
         for name, value in kwargs.items():
             for part, attr in FLAT_OPTIONS.get(name, ()):

@@ -1,5 +1,6 @@
 import pickle
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,48 @@ def test_train_bad_inputs_exit_2_and_leave_no_output(tmp_path):
 def test_bad_usage_exits_2():
     r = run_process("suggest")
     assert r.returncode == 2
+
+
+@pytest.mark.parametrize("args", [
+    ("suggest", "hi", "-k", "0"), ("suggest", "hi", "-k", "two"), ("correct", "teh", "-k", "0"),
+    ("eval", "README.md", "--max-words", "-5"), ("eval", "README.md", "--phrases", "--phrase-words", "1"),
+    ("learned", "-n", "0"), ("forecast", "x.csv", "--horizon", "0"), ("forecast", "x.csv", "--backtest", "-1"),
+    ("train", "CORPUS", "--out", "OUT", "--minutes", "-1"), ("train", "CORPUS", "--out", "OUT", "--lr", "0"),
+    ("train", "CORPUS", "--out", "OUT", "--epochs", "2.5"), ("train", "CORPUS", "--out", "OUT", "--batch-size", "0"),
+])
+def test_a_count_or_budget_out_of_range_is_a_one_line_usage_error(args, tmp_path):
+    # `suggest -k 0` printed nothing and `train --minutes -1` trained: both exited 0
+    (tmp_path / "c.txt").write_text("a few words to train on\n" * 20)
+    places = {"CORPUS": str(tmp_path / "c.txt"), "OUT": str(tmp_path / "out")}
+    r = run(*(places.get(a, a) for a in args))
+    assert_clean_error(r)
+    assert f"argument {args[-2]}:" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_training_option_out_of_range_is_refused_by_the_library_too(tmp_path):
+    import nextword
+    from nextword.errors import InputError
+
+    (tmp_path / "c.txt").write_text("a few words to train on\n" * 20)
+    for option, value in (("max_minutes", -1), ("lr", 0.0), ("dropout", 1.0), ("epochs", 0)):
+        with pytest.raises(InputError, match=option):
+            nextword.train(tmp_path / "c.txt", tmp_path / "out", **{option: value}, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_eval_of_a_file_without_words_is_a_one_line_error(tiny_model_dir, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "dots.txt").write_text("... --- !!!\n")
+    for name in ("empty.txt", "dots.txt"):
+        for extra in ((), ("--phrases",)):
+            r = run("eval", str(tmp_path / name), "--model", str(tiny_model_dir), *extra)
+            assert_clean_error(r)
+            assert "has no words to score" in r.stderr
+
+
+def test_correct_file_names_a_folder_or_device_for_what_it_is(tmp_path):
+    assert "is a folder" in run("correct", "--file", str(tmp_path)).stderr
+    if Path("/dev/null").exists():
+        assert "not a regular file" in run("correct", "--file", "/dev/null").stderr
+    assert "no such file" in run("correct", "--file", str(tmp_path / "none.txt")).stderr
