@@ -18,6 +18,7 @@ from nextword.lm.typing_model import TypingModel
 from nextword.paths import default_model_path
 from nextword.series.forecaster import Forecaster
 from nextword.suggestion import Suggestion
+from nextword.userdata import check_data_dir
 
 __all__ = ["Forecaster", "InputError", "ModelFileError", "Suggestion", "TypingModel", "default_model_path",
            "load", "train"]
@@ -34,5 +35,5 @@ def load(path: str | Path | None = None, *, personal: str | Path | None = None) 
     """
     model = TypingModel.load(default_model_path() if path is None else path, corrector_factory=Corrector)
     if personal is not None:
-        Personalizer(model, PersonalStore(Path(personal)))
+        Personalizer(model, PersonalStore(check_data_dir(Path(personal))))
     return model

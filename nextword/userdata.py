@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from nextword.errors import InputError
+
 DATA_ENV = "NEXTWORD_DATA_DIR"
 
 
@@ -20,9 +22,32 @@ def data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("nextword", appauthor=False))
 
 
+def check_data_dir(path: Path) -> Path:
+    """``path`` if nextword can keep the user's data there: a folder it may write in, or one it
+    can create (the nearest existing parent is a folder it may write in); otherwise an
+    ``InputError`` saying why (a data folder that is a file once crashed the editor at the
+    first save). Nothing is created."""
+    path = Path(path)
+    where = f"{DATA_ENV}={path}" if os.environ.get(DATA_ENV) == str(path) else str(path)
+    probe = path
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError(f"the data folder {where} is not a folder" if probe == path else
+                         f"cannot create the data folder {where}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write in the data folder {where}" if probe == path else
+                         f"cannot create the data folder {where}: {probe} is not writable")
+    return path
+
+
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the user only."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create ``path`` (and parents) readable by the user only (an ``InputError`` when it
+    cannot be: the reason, in one line)."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the data folder {path}: {exc.strerror or exc}") from None
     return path
 
 

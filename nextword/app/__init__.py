@@ -18,7 +18,7 @@ import torch
 from nextword import load
 from nextword.app.documents import check_document
 from nextword.app.editor import NextwordApp
-from nextword.userdata import chosen_model_dir
+from nextword.userdata import check_data_dir, chosen_model_dir, data_dir
 
 __all__ = ["NextwordApp", "make_app", "run_app"]
 
@@ -28,6 +28,8 @@ def make_app(path: str | Path | None = None, model=None, model_dir: str | Path |
     """The editor on ``path`` with ``model`` (or the model in ``model_dir``, default: the user's
     adapted model if they made one, else the bundled one). ``options`` go to ``NextwordApp`` (``data_directory``, ``incognito``,
     ``autosave_seconds``)."""
+    if not options.get("incognito"):  # incognito writes nothing there
+        check_data_dir(options.get("data_directory") or data_dir())
     if model is None:
         model = load(chosen_model_dir(model_dir, options.get("data_directory")))
     if path is not None:

@@ -141,7 +141,7 @@ class DocumentFile:
         if not app.incognito:
             discard_recovery(old, self.data_directory)
             discard_recovery(path, self.data_directory)
-            app.personal.flush()
+            app.learning.stored(app.personal.flush)
             app.learning.learn_saved(text, self.opened)  # what you save is your writing
         app.notify(f"Saved {path.name}")
         return True

@@ -25,6 +25,7 @@ from nextword.app.learning import Learning
 from nextword.app.screens import HelpScreen
 from nextword.app.settings import Settings
 from nextword.app.textarea import SuggestTextArea
+from nextword.errors import InputError
 from nextword.lm.personal import Personalizer, PersonalStore
 from nextword.userdata import data_dir, personal_model_dir
 
@@ -187,8 +188,8 @@ class NextwordApp(App[int]):
         self.status.phrases = editor.phrases_enabled
         try:
             self.settings.set("phrases", editor.phrases_enabled, store=not self.incognito)
-        except OSError as exc:
-            self.notify(f"could not save the setting: {exc.strerror or exc}", severity="warning")
+        except (OSError, InputError) as exc:  # InputError: the data folder cannot be created
+            self.notify(f"could not save the setting: {getattr(exc, 'strerror', None) or exc}", severity="warning")
 
     def action_toggle_incognito(self) -> None:
         """Incognito: learn nothing, store nothing (no history, no recovery files)."""

@@ -91,9 +91,19 @@ class Learning:
         self.app = app
         self.personal = personal
 
+    def stored(self, write: Callable[[], None]) -> bool:
+        """Run ``write`` (the personal store's); a data folder that cannot be written (gone,
+        full, not a folder) is a warning, not a crash. False when it failed."""
+        try:
+            write()
+        except InputError as exc:
+            self.app.notify(f"Could not store what was learned: {exc}", severity="warning")
+            return False
+        return True
+
     def set_incognito(self, incognito: bool) -> None:
         if incognito:
-            self.personal.flush()  # what was typed before stays learned; nothing after
+            self.stored(self.personal.flush)  # what was typed before stays learned; nothing after
         self.personal.incognito = incognito
         if self.app.is_mounted:
             self.app.status.incognito = incognito
@@ -148,7 +158,8 @@ class Learning:
         if self.app.incognito:
             self.app.notify("Not in incognito mode", severity="warning")
             return
-        self.personal.flush()
+        if not self.stored(self.personal.flush):
+            return
         text = "\n".join(self.personal.store.history(max_chars=MAX_ADAPT_CHARS))
         if count_words(text) < MIN_ADAPT_WORDS:
             self.app.notify(f"Too little to adapt to: type, save or import (nextword learn) at least "
@@ -202,4 +213,4 @@ class Learning:
         their autocorrection as they stand) and close the store."""
         self.app.workers.cancel_group(self.app, "adapt")
         self.app.editor.autocorrect.learn_waiting()
-        self.personal.close()  # after a saved document being learned; writes nothing in incognito
+        self.stored(self.personal.close)  # after a saved document being learned; nothing in incognito

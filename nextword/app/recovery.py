@@ -59,5 +59,7 @@ def read_recovery(document: str | Path | None, directory: Path | None = None) ->
 
 
 def discard_recovery(document: str | Path | None, directory: Path | None = None) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    """Delete the recovery file of ``document`` if there is one (best effort: a data folder
+    that cannot be read must not stop a save)."""
+    with contextlib.suppress(OSError):
         recovery_path(document, directory).unlink()

@@ -217,3 +217,26 @@ async def test_a_new_word_is_left_alone_from_its_third_writing_on(new_app, type_
         await type_text(app, pilot, "and teh ")  # the third time counts: never corrected
         await settle(app, pilot)
         assert app.editor.text == "I wrote teh and teh and teh "
+
+
+async def test_a_data_folder_that_cannot_be_written_is_reported_and_the_document_still_saved(
+        new_app, type_text, settle, data_dir, tmp_path):
+    """The data folder turned into a file mid-session (gone, full, not writable: the store
+    cannot be written) crashed the editor at the next save; now the save goes through, the
+    user is told, and quitting is clean."""
+    import shutil
+
+    doc = tmp_path / "a.txt"
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "Open the door. ")
+        shutil.rmtree(data_dir, ignore_errors=True)
+        data_dir.write_text("not a folder")
+        await type_text(app, pilot, "Close the door. ")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert doc.read_text() == "Open the door. Close the door. "
+        assert any("Could not store what was learned" in n.message for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+    assert app.return_code == 0

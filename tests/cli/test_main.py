@@ -133,3 +133,23 @@ def test_correct_file_names_a_folder_or_device_for_what_it_is(tmp_path):
     if Path("/dev/null").exists():
         assert "not a regular file" in run("correct", "--file", "/dev/null").stderr
     assert "no such file" in run("correct", "--file", str(tmp_path / "none.txt")).stderr
+
+
+@pytest.mark.parametrize("command", [("learn", "README.md"), ("suggest", "hi"), ("learned",)])
+def test_a_data_folder_that_is_a_file_is_a_one_line_error(command, tmp_path, monkeypatch):
+    (tmp_path / "data").write_text("x")
+    monkeypatch.setenv("NEXTWORD_DATA_DIR", str(tmp_path / "data"))
+    r = run(*command)
+    assert_clean_error(r)
+    assert "is not a folder" in r.stderr
+
+
+def test_the_editor_refuses_a_data_folder_that_is_a_file_before_it_opens(tiny_model_dir, tmp_path):
+    """``nextword type`` with such a folder opened, then crashed at the first save."""
+    from nextword.app import make_app
+    from nextword.errors import InputError
+
+    (tmp_path / "data").write_text("x")
+    with pytest.raises(InputError, match="is not a folder"):
+        make_app(None, model_dir=tiny_model_dir, data_directory=tmp_path / "data")
+    make_app(None, model_dir=tiny_model_dir, data_directory=tmp_path / "data", incognito=True)  # writes nothing

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
+import nextword
 from nextword.app.recovery import write_recovery
 from nextword.lm.personal import (
     DB_NAME,
@@ -203,3 +206,28 @@ def test_a_correction_to_a_word_the_user_taught_is_written_their_way_and_offered
     # the word list holds it too: one reading, not two, in the user's spelling
     assert words[0] == "PostScript" and len({w.lower() for w in words}) == len(words)
     assert fresh_model.autocorrect("I print with postscrpt at home") == "I print with PostScript at home"
+
+
+def test_a_store_that_cannot_be_written_keeps_the_text_for_the_next_flush(tiny_model_dir, tmp_path):
+    from nextword.errors import InputError
+
+    folder = tmp_path / "data"
+    folder.write_text("a file where the folder should be")
+    model = nextword.load(tiny_model_dir)
+    learner = Personalizer(model, PersonalStore(folder))
+    with pytest.raises(InputError, match="data folder"):
+        model.learn("the kettle is on the stove")  # a library call with a store writes at once
+    assert learner.learned_words > 0  # learned in memory all the same
+    folder.unlink()  # the folder can be made now: nothing typed was lost meanwhile
+    learner.flush()
+    assert "kettle" in " ".join(PersonalStore(folder).history())
+
+
+def test_load_refuses_a_personal_folder_that_is_a_file(tiny_model_dir, tmp_path):
+    from nextword.errors import InputError
+
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(InputError, match="is not a folder"):
+        nextword.load(tiny_model_dir, personal=tmp_path / "f")
+    with pytest.raises(InputError, match="cannot create the data folder"):
+        nextword.load(tiny_model_dir, personal=tmp_path / "f" / "sub")

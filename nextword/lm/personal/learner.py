@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nextword.errors import InputError
 from nextword.lm.mixture import CACHES, component_probs
 from nextword.lm.personal.model import PersonalModel
 from nextword.lm.personal.store import PersonalStore
@@ -153,7 +154,12 @@ class Personalizer:
         with self._pending_lock:
             pending, self._pending = self._pending, []
         if pending and self.store is not None and not self.incognito:
-            self.store.append_history(" ".join(pending).replace(" \n ", "\n").replace("\n ", "\n").strip())
+            try:
+                self.store.append_history(" ".join(pending).replace(" \n ", "\n").replace("\n ", "\n").strip())
+            except InputError:  # the store cannot be written now: keep the text for the next flush
+                with self._pending_lock:
+                    self._pending[:0] = pending
+                raise
 
     # -- the user's words -------------------------------------------------------------------------
     def add_to_dictionary(self, word: str) -> None:
@@ -191,6 +197,8 @@ class Personalizer:
     def close(self) -> None:
         """Write what is pending and close the store (after a save being learned, if any)."""
         with self._saving:
-            self.flush()
-            if self.store is not None:
-                self.store.close()
+            try:
+                self.flush()
+            finally:
+                if self.store is not None:
+                    self.store.close()

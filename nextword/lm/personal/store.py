@@ -11,8 +11,11 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from nextword.errors import InputError
 from nextword.userdata import PERSONAL_MODEL, data_dir, personal_model_dir, private_dir
 
 DB_NAME = "personal.sqlite3"
@@ -63,15 +66,23 @@ class PersonalStore:
             finally:
                 conn.close()
 
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for writes: a folder or disk that fails (gone, full, not writable) is
+        one ``InputError`` saying so, which the editor reports instead of crashing."""
+        with self._lock:
+            try:
+                yield self._connect()
+            except (OSError, sqlite3.Error) as exc:
+                raise InputError(f"cannot write the personal store {self.path}: {exc}") from None
+
     def _write(self, sql: str, args: tuple | list = (), many: bool = False) -> None:
         """Run ``sql`` in a transaction (with ``many``: once per tuple of ``args``)."""
-        with self._lock:
-            conn = self._connect()
-            with conn:
-                if many:
-                    conn.executemany(sql, args)
-                else:
-                    conn.execute(sql, args)
+        with self._writing() as conn, conn:
+            if many:
+                conn.executemany(sql, args)
+            else:
+                conn.execute(sql, args)
 
     def history(self, max_chars: int = MAX_HISTORY_CHARS) -> list[str]:
         """The learned text, oldest first (at most ``max_chars`` of the newest)."""
@@ -125,8 +136,7 @@ class PersonalStore:
             return False
         pattern = re.compile(rf"(?<![\w']){re.escape(word)}(?![\w'])", re.IGNORECASE)
         found = False
-        with self._lock:
-            conn = self._connect()
+        with self._writing() as conn:
             with conn:
                 for row, text in conn.execute("SELECT id, text FROM history").fetchall():
                     cleaned, n = pattern.subn("", text)
@@ -143,8 +153,8 @@ class PersonalStore:
             self._write("DELETE FROM history")
             self._write("DELETE FROM settings")
             self._write("DELETE FROM saved_paragraphs")
-            with self._lock:
-                self._connect().execute("VACUUM")  # really drop the text from the file
+            with self._writing() as conn:
+                conn.execute("VACUUM")  # really drop the text from the file
 
     def close(self) -> None:
         with self._lock:
