@@ -18,6 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from nextword.cli.common import at_least
+from nextword.core.checkpoint import check_model_out
 from nextword.errors import InputError
 from nextword.files import atomic_write_text
 from nextword.progress import progress_bar
@@ -68,6 +69,8 @@ def _check_args(args: argparse.Namespace) -> None:
     for path in (args.out, args.plot):
         if path is not None and not path.parent.exists():
             raise InputError(f"folder does not exist: {path.parent}")
+    if args.save is not None:
+        check_model_out(args.save)  # before fitting, not after
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:

@@ -15,7 +15,7 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save as st_save
 
-from nextword.errors import ModelFileError
+from nextword.errors import InputError, ModelFileError
 from nextword.files import atomic_write_bytes, recover_directory
 
 FORMAT_VERSION = 1
@@ -70,6 +70,25 @@ def read_json(path: str | Path) -> dict:
 def model_header(kind: str) -> dict:
     """The fields that open every model directory's config.json (``read_config`` checks them)."""
     return {"format": "nextword", "format_version": FORMAT_VERSION, "kind": kind}
+
+
+def check_model_out(path: str | Path) -> Path:
+    """``path`` if a model directory may be written there: nothing there yet, an empty folder, or
+    a model directory nextword wrote (replaced as a whole). A file, or a folder of anything else,
+    is an ``InputError``: writing would replace it and delete what it holds (``--out
+    ~/Documents`` would have)."""
+    path = Path(path)
+    if not path.exists():
+        return path
+    if not path.is_dir():
+        raise InputError(f"{path} is a file, not a model directory: choose a new folder")
+    if any(path.iterdir()):
+        try:
+            read_config(path)
+        except ModelFileError:
+            raise InputError(f"{path} is a folder that holds no nextword model: writing there would "
+                             "delete what it holds; choose a new or empty folder") from None
+    return path
 
 
 def read_config(directory: str | Path, kind: str | None = None) -> dict:

@@ -140,7 +140,7 @@ def train(corpus: str | Path | list[str | Path], out: str | Path, *, base: str |
     opts = TypingTrainOptions.from_kwargs(**options)
     set_threads()
     rank, world = init_distributed(opts.loop.device)
-    out = Path(out)
+    out = ckpt.check_model_out(out)  # before any work: never a folder of the user's
     docs = read_corpus(corpus if isinstance(corpus, list) else [corpus])
     base_dir = resolve_base(base)
     if base_dir is not None:

@@ -259,7 +259,7 @@ class Forecaster:
     def save(self, path: str | Path) -> Path:
         """Write a model directory: config.json, weights.safetensors, scaler.json."""
         self._check_fitted()
-        path = Path(path)
+        path = ckpt.check_model_out(path)
         with atomic_directory(path) as tmp:
             tensors = {f"member{i}.{k}": v for i, m in enumerate(self.models_)
                        for k, v in m.state_dict().items()}

@@ -66,3 +66,39 @@ def test_a_kill_between_the_two_renames_is_recovered_on_load(tmp_path):
     out.rename(parked / "model")  # the state right after the first rename
     assert ckpt.read_config(out)["kind"] == "x"
     assert out.is_dir() and not (parked / "model").exists()
+
+
+def test_a_model_is_written_only_where_nothing_of_the_users_would_be_deleted(tiny_model_dir, tmp_path):
+    """``train --out ~/Documents`` replaced the folder as a whole and deleted what it held."""
+    from nextword.core.checkpoint import check_model_out
+    from nextword.errors import InputError
+
+    assert check_model_out(tmp_path / "new") == tmp_path / "new"
+    (tmp_path / "empty").mkdir()
+    check_model_out(tmp_path / "empty")
+    check_model_out(tiny_model_dir)  # a model of ours is replaced as a whole
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("precious")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="holds no nextword model"):
+        check_model_out(tmp_path / "docs")
+    with pytest.raises(InputError, match="is a file"):
+        check_model_out(tmp_path / "file")
+
+
+def test_training_or_saving_a_forecaster_into_a_folder_of_the_users_keeps_it(tmp_path):
+    import numpy as np
+
+    import nextword
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("precious")
+    (tmp_path / "c.txt").write_text("a few words to train on\n" * 20)
+    with pytest.raises(nextword.InputError, match="holds no nextword model"):
+        nextword.train(tmp_path / "c.txt", docs, base=None, progress=False)
+    forecaster = nextword.Forecaster(season=1, horizon=2, epochs=1, ensemble=1)
+    forecaster.fit(np.sin(np.arange(60) / 3.0))
+    with pytest.raises(nextword.InputError, match="holds no nextword model"):
+        forecaster.save(docs)
+    assert (docs / "notes.txt").read_text() == "precious" and len(list(docs.iterdir())) == 1
