@@ -29,6 +29,18 @@ def read_document(path: Path) -> str:
     return path.read_text("utf-8")
 
 
+def line_ending(path: Path) -> str:
+    """The line ending ``path`` mostly uses: "\r\n" (Windows) or "\n" (also for a new file).
+    The editor works in "\n" and saves in the file's own, so a Windows file saved is not
+    rewritten line by line."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return "\n"
+    crlf = data.count(b"\r\n")
+    return "\r\n" if crlf and crlf * 2 >= data.count(b"\n") else "\n"
+
+
 def check_document(path: Path) -> None:
     """Raise ``InputError`` unless ``path`` is a UTF-8 text file that can be read, or does not
     exist yet."""
@@ -42,16 +54,16 @@ def check_document(path: Path) -> None:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def save_document(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (temp file, fsync, rename), keeping the existing
-    file's permission bits (a new file gets the umask default). Writes through a symlink to
-    its target. Returns the path written."""
+def save_document(path: Path, text: str, newline: str = "\n") -> Path:
+    """Write ``text`` to ``path`` atomically (temp file, fsync, rename) with its line breaks as
+    ``newline``, keeping the existing file's permission bits (a new file gets the umask
+    default). Writes through a symlink to its target. Returns the path written."""
     target = path.resolve()
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None  # a new file: the usual umask default
-    atomic_write_text(target, text, mode=mode)
+    atomic_write_text(target, text if newline == "\n" else text.replace("\n", newline), mode=mode)
     return target
 
 
@@ -66,6 +78,7 @@ class DocumentFile:
         self.saved_text = ""
         self.autosaved_text: str | None = None
         self.opened: set[str] = set()  # the paragraphs the file had when opened (learned on save)
+        self.newline = "\n"  # the file's line ending, kept when saving (``line_ending``)
 
     def start(self) -> None:
         """Show the document the app was started on (and offer a crash's unsaved text)."""
@@ -85,6 +98,7 @@ class DocumentFile:
             return False
         self.path = path
         self.saved_text = text
+        self.newline = line_ending(path)
         self.autosaved_text = None
         self.opened = set(split_paragraphs(text))
         app.editor.load_text(text)
@@ -130,7 +144,7 @@ class DocumentFile:
         app = self.app
         text = app.editor.text
         try:
-            save_document(path, text)
+            save_document(path, text, self.newline)
         except OSError as exc:
             app.notify(f"Cannot save {path}: {exc.strerror or exc}", severity="error")
             return False

@@ -29,6 +29,24 @@ async def test_ctrl_s_writes_the_file_atomically_and_keeps_its_mode(new_app, typ
     assert [p.name for p in tmp_path.glob(".notes.txt*")] == []  # no temp file left behind
 
 
+async def test_a_windows_file_is_saved_with_its_own_line_endings(new_app, type_text, settle, tmp_path):
+    """Saving turned every CRLF of a Windows file into LF: a change to every line."""
+    doc = tmp_path / "win.txt"
+    doc.write_bytes(b"Dear Sir,\r\nThank you.\r\n")
+    unix = tmp_path / "unix.txt"
+    unix.write_bytes(b"Dear Sir,\nThank you.\n")
+    for path, newline in ((doc, b"\r\n"), (unix, b"\n")):
+        app = new_app(path)
+        async with app.run_test() as pilot:
+            app.editor.move_cursor(app.editor.document.end)
+            await type_text(app, pilot, "Yours")
+            await pilot.press("enter")
+            await type_text(app, pilot, "Ann")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+        assert path.read_bytes() == newline.join([b"Dear Sir,", b"Thank you.", b"Yours", b"Ann"])
+
+
 async def test_saving_an_untitled_document_asks_for_a_path(new_app, type_text, settle, tmp_path):
     app = new_app()
     async with app.run_test() as pilot:
