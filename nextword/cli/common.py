@@ -4,6 +4,8 @@ type of a count option (``at_least``)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 from nextword import load
 from nextword.lm.typing_model import TypingModel
@@ -17,19 +19,25 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def at_least(least: int):
-    """An argparse type: an integer of at least ``least`` (``-k 0`` is a usage error, not an
-    empty answer)."""
-    def parse(text: str) -> int:
+def number_type(kind: type, problem: Callable[[Any], str | None]) -> Callable[[str], Any]:
+    """An argparse type: the text as ``kind`` (int or float), refused in ``problem(value)``'s
+    words when it says one (argparse then prints one line naming the flag, exit code 2)."""
+    def parse(text: str):
         try:
-            value = int(text)
+            value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"must be at least {least}")
+            raise argparse.ArgumentTypeError(f"not a {'whole ' if kind is int else ''}number: {text}") from None
+        if why := problem(value):
+            raise argparse.ArgumentTypeError(why)
         return value
-    parse.__name__ = f"at_least_{least}"
+    parse.__name__ = kind.__name__  # argparse names the type in its own messages
     return parse
+
+
+def at_least(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least`` (``-k 0`` is a usage error, not an
+    empty answer)."""
+    return number_type(int, lambda value: f"must be at least {least}" if value < least else None)
 
 
 def add_model_option(p: argparse.ArgumentParser) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from functools import partial
 from pathlib import Path
 
+from nextword.cli.common import number_type
 from nextword.lm.adapt import BUDGET_RULE, CHAR_MINUTES, LR_FACTOR, report_lines
 from nextword.lm.options import option_problem
 from nextword.lm.train import TypingTrainOptions, train
@@ -46,22 +48,6 @@ def _help(option: str, text: str, default: object) -> str:
     return f"{text} (default: {'none' if default is None else default} from scratch; adapting: {adapt})"
 
 
-def _checked(option: str, kind: type):
-    """An argparse type for ``option``: ``kind``, then the library's own check of the value (a
-    usage error naming the flag, before any corpus is read)."""
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"not a {'whole ' if kind is int else ''}number: {text}") from None
-        if problem := option_problem(option, value):
-            raise argparse.ArgumentTypeError(problem)
-        return value
-    parse.__name__ = kind.__name__  # argparse names the type in its own messages
-    return parse
-
-
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="adapt a typing model to your text, or train one from scratch")
     p.add_argument("corpus", nargs="+", help="text files, folders or globs")
@@ -72,7 +58,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
         default = defaults[option]
         kind = str if option == "device" else float if option in ("max_minutes", "lr") else type(default)
         # only the flags given reach ``train``: adapting takes the rest from the base model
-        p.add_argument(flag, dest=option, type=_checked(option, kind), default=argparse.SUPPRESS,
+        checked = kind if kind is str else number_type(kind, partial(option_problem, option))
+        p.add_argument(flag, dest=option, type=checked, default=argparse.SUPPRESS,
                        metavar=flag[2:].upper().replace("-", "_"), help=_help(option, text, default))
     p.add_argument("--resume", action="store_true", help="continue a killed run")
     p.add_argument("--no-progress", action="store_true")

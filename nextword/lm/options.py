@@ -4,6 +4,7 @@ base model (``nextword.lm.adapt``) both read them."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -39,7 +40,7 @@ def option_problem(name: str, value: Any) -> str | None:
     if name not in LEAST or value is None:
         return None
     least, allowed = LEAST[name]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's too
         return f"must be a number, not {value!r}"
     if name in _COUNTS and value != int(value):
         return "must be a whole number"
