@@ -160,10 +160,36 @@ class DocumentFile:
         app.notify(f"Saved {path.name}")
         return True
 
+    def changed_on_disk(self) -> bool:
+        """Whether the file no longer holds the text it had when opened or last saved here:
+        another program wrote it since, and saving would throw that away unasked."""
+        if self.path is None:
+            return False
+        try:
+            return read_document(self.path) != self.saved_text
+        except (OSError, UnicodeDecodeError):
+            return False  # gone or unreadable: saving writes it anew (or says why it cannot)
+
+    def _save_over(self) -> None:
+        """Ask before saving over the changes another program made to the file."""
+        path = self.path
+
+        def chosen(choice: str | None) -> None:
+            if choice == "overwrite":
+                self.save_to(path)
+
+        self.app.push_screen(ChoiceScreen(f"{path.name} was changed by another program since it was "
+                                          "opened. Save over those changes?",
+                                          [("overwrite", "Save over them"), ("cancel", "Cancel")]), chosen)
+
     def save(self) -> None:
-        """Save, asking for a path when the document has none."""
+        """Save, asking for a path when the document has none, and before saving over changes
+        another program made to the file."""
         if self.path is not None:
-            self.save_to(self.path)
+            if self.changed_on_disk():
+                self._save_over()
+            else:
+                self.save_to(self.path)
             return
 
         def chosen(value: str | None) -> None:
@@ -173,8 +199,9 @@ class DocumentFile:
         self.app.push_screen(PathScreen("Save as:"), chosen)
 
     def save_or_ask(self) -> bool:
-        """Save; False when that failed or the path is still to be asked for."""
-        if self.path is None:
+        """Save; False when that failed or a question is still to be answered (the path, or
+        whether to save over another program's changes)."""
+        if self.path is None or self.changed_on_disk():
             self.save()
             return False
         return self.save_to(self.path)

@@ -112,3 +112,28 @@ async def test_ctrl_o_opens_another_file(new_app, settle, tmp_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.editor.text == "Other text" and app.path == other and not app.dirty
+
+
+async def test_saving_over_a_file_another_program_changed_asks_first(new_app, type_text, settle, tmp_path):
+    """Ctrl+S wrote over whatever another program had saved to the file meanwhile."""
+    doc = tmp_path / "shared.txt"
+    doc.write_text("Dear Sir,\n")
+    app = new_app(doc)
+    async with app.run_test() as pilot:
+        app.editor.move_cursor((1, 0))
+        await type_text(app, pilot, "mine")
+        doc.write_text("Dear Sir,\ntheirs\n")  # another program saves the file
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # cancel: their text stays
+        await settle(app, pilot)
+        assert doc.read_text() == "Dear Sir,\ntheirs\n" and app.dirty
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.click("#overwrite")
+        await settle(app, pilot)
+        assert doc.read_text() == "Dear Sir,\nmine" and not app.dirty
+        await pilot.press("ctrl+s")  # saved by us since: no question
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ChoiceScreen)
