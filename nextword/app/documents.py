@@ -170,31 +170,35 @@ class DocumentFile:
         except (OSError, UnicodeDecodeError):
             return False  # gone or unreadable: saving writes it anew (or says why it cannot)
 
-    def _save_over(self) -> None:
-        """Ask before saving over the changes another program made to the file."""
-        path = self.path
+    def _save_over(self, path: Path, question: str) -> None:
+        """Save to ``path`` once the user says yes to ``question`` (a file would be lost)."""
 
         def chosen(choice: str | None) -> None:
             if choice == "overwrite":
                 self.save_to(path)
 
-        self.app.push_screen(ChoiceScreen(f"{path.name} was changed by another program since it was "
-                                          "opened. Save over those changes?",
-                                          [("overwrite", "Save over them"), ("cancel", "Cancel")]), chosen)
+        self.app.push_screen(ChoiceScreen(question, [("overwrite", "Save over it"), ("cancel", "Cancel")]),
+                             chosen)
 
     def save(self) -> None:
-        """Save, asking for a path when the document has none, and before saving over changes
-        another program made to the file."""
+        """Save, asking for a path when the document has none, before replacing another file
+        with it, and before saving over changes another program made to the file."""
         if self.path is not None:
             if self.changed_on_disk():
-                self._save_over()
+                self._save_over(self.path, f"{self.path.name} was changed by another program since it "
+                                           "was opened. Save over those changes?")
             else:
                 self.save_to(self.path)
             return
 
         def chosen(value: str | None) -> None:
-            if value:
-                self.save_to(Path(value).expanduser())
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if path.is_file():  # "save as" onto another file: ask, as any editor does
+                self._save_over(path, f"{path.name} already exists. Replace it?")
+            else:
+                self.save_to(path)
 
         self.app.push_screen(PathScreen("Save as:"), chosen)
 

@@ -61,6 +61,23 @@ async def test_saving_an_untitled_document_asks_for_a_path(new_app, type_text, s
         assert (tmp_path / "new.txt").read_text() == app.editor.text == "Hello"
 
 
+async def test_saving_as_an_existing_file_asks_before_replacing_it(new_app, type_text, settle, tmp_path):
+    (tmp_path / "old.txt").write_text("keep me")
+    app = new_app()
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "Hello")
+        for answer in ("escape", "#overwrite"):
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            app.screen.query_one(Input).value = str(tmp_path / "old.txt")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ChoiceScreen) and (tmp_path / "old.txt").read_text() == "keep me"
+            await (pilot.press(answer) if answer == "escape" else pilot.click(answer))
+            await settle(app, pilot)
+        assert (tmp_path / "old.txt").read_text() == "Hello" and app.path == tmp_path / "old.txt"
+
+
 async def test_quit_with_unsaved_changes_asks_first(new_app, type_text, settle, tmp_path):
     doc = tmp_path / "a.txt"
     app = new_app(doc)
