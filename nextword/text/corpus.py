@@ -18,7 +18,7 @@ import re
 import unicodedata
 import warnings
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,12 @@ from pathlib import Path
 from nextword.errors import InputError
 
 TEXT_SUFFIXES_SKIPPED = {".safetensors", ".pt", ".bin", ".gz", ".zip", ".png", ".jpg", ".pdf"}
+# what a folder is searched for: files of prose (and files without a suffix, as notes often are).
+# Data, code and markup in a folder of the user's (a model's vocab.json, a CSV, a script) are not
+# their writing: `nextword learn ~/projects` learned 35,536 "new words" such as train_loss from
+# one model directory. A file named on the command line is always read.
+PROSE_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".rst", ".org", ".tex", ".adoc", ".asciidoc",
+                  ".eml", ".mbox", ".wiki"}
 BLOCK = 1 << 22  # bytes read at a time; also the sample that decides a file's paragraph style
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE = re.compile("\n")
@@ -159,9 +165,11 @@ def _tail(text: str, chars: int) -> str:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None = None) -> list[Path]:
-    """Files named directly, found under folders (recursively, sorted) or matched by globs.
-    Folders that cannot be listed are noted in ``skipped`` (with the reason) when it is given."""
+    """Files named directly, found under folders (recursively, sorted; files of prose only, see
+    ``PROSE_SUFFIXES``) or matched by globs. Folders that cannot be listed, and the files a
+    folder holds that are not prose, are noted in ``skipped`` when it is given."""
     files: list[Path] = []
+    passed_over: Counter[str] = Counter()  # suffix -> files not read from the folders walked
 
     def unreadable(exc: OSError) -> None:
         if skipped is not None:
@@ -177,11 +185,20 @@ def expand_paths(paths: Iterable[str | os.PathLike], skipped: list[str] | None =
             if p.is_dir():
                 for root, dirs, names in os.walk(p, onerror=unreadable, followlinks=False):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+                    for name in sorted(n for n in names if not n.startswith(".")):
+                        suffix = Path(name).suffix.lower()
+                        if suffix in PROSE_SUFFIXES:
+                            files.append(Path(root) / name)
+                        else:
+                            passed_over[suffix] += 1
             elif p.exists():
                 files.append(p)
             else:
                 raise InputError(f"no such file or folder: {text}")
+    if passed_over and skipped is not None:
+        kinds = ", ".join(f"{n} {suffix}" for suffix, n in passed_over.most_common(4))
+        skipped.append(f"{passed_over.total()} file(s) in the folders given that are not prose ({kinds}"
+                       f"{', ...' if len(passed_over) > 4 else ''}): name a file to read it anyway")
     return files
 
 

@@ -23,6 +23,21 @@ def test_reads_files_folders_and_globs_in_sorted_order(tmp_path):
     assert list(corpus.paragraphs()) == ["First file.", "Second file.", "Nested note."]
 
 
+def test_a_folder_is_searched_for_prose_and_a_file_named_is_always_read(tmp_path):
+    """`learn ~/projects` learned a model's vocab.json as the user's writing."""
+    for name, text in (("a.txt", "Prose here.\n"), ("b.md", "More prose.\n"), ("NOTES", "A note.\n"),
+                       ("vocab.json", '{"train_loss": 1}\n'), ("run.py", "print('hi')\n"),
+                       ("data.csv", "a,b\n1,2\n")):
+        (tmp_path / name).write_text(text)
+    skipped: list[str] = []
+    assert [p.name for p in expand_paths([tmp_path], skipped)] == ["NOTES", "a.txt", "b.md"]
+    assert len(skipped) == 1 and all(k in skipped[0] for k in ("3 file(s)", ".json", ".py", ".csv"))
+    with pytest.warns(CorpusWarning, match="not prose"):
+        assert sorted(read_corpus(tmp_path).paragraphs()) == ["A note.", "More prose.", "Prose here."]
+    named = [tmp_path / "vocab.json", tmp_path / "a.txt"]
+    assert [p.name for p in expand_paths(named)] == ["vocab.json", "a.txt"]
+
+
 def test_windows_and_mac_newlines_are_normalised_and_wrapped_lines_joined():
     text = "A hard-wrapped\r\nparagraph here.\r\n\r\nAnd  another\rone."
     assert split_paragraphs(text) == ["A hard-wrapped paragraph here.", "And another one."]
