@@ -28,12 +28,13 @@ __version__ = "0.1.0"
 def load(path: str | Path | None = None, *, personal: str | Path | None = None) -> TypingModel:
     """Load a typing model directory (default: the bundled model).
 
-    ``personal`` is a folder for the personal store: what that folder holds is learned at once,
-    and ``model.learn`` / ``model.forget`` write there. None (the default) learns in memory only:
-    a library call never writes to the user's data folder unless asked to (the editor and the
-    CLI pass ``nextword.userdata.data_dir()``).
+    ``personal`` is a folder for the personal store (``~`` is expanded, as in ``path``): what
+    that folder holds is learned at once, and ``model.learn`` / ``model.forget`` write there.
+    None (the default) learns in memory only: a library call never writes to the user's data
+    folder unless asked to (the editor and the CLI pass ``nextword.userdata.data_dir()``).
     """
-    model = TypingModel.load(default_model_path() if path is None else path, corrector_factory=Corrector)
+    model = TypingModel.load(default_model_path() if path is None else Path(path).expanduser(),
+                             corrector_factory=Corrector)
     if personal is not None:
-        Personalizer(model, PersonalStore(check_data_dir(Path(personal))))
+        Personalizer(model, PersonalStore(check_data_dir(Path(personal).expanduser())))
     return model

@@ -19,7 +19,7 @@ DATA_ENV = "NEXTWORD_DATA_DIR"
 def data_dir() -> Path:
     """The user data folder (not created): ``$NEXTWORD_DATA_DIR`` or the platform's."""
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else Path(platformdirs.user_data_dir("nextword", appauthor=False))
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("nextword", appauthor=False))
 
 
 def check_data_dir(path: Path) -> Path:

@@ -231,3 +231,16 @@ def test_load_refuses_a_personal_folder_that_is_a_file(tiny_model_dir, tmp_path)
         nextword.load(tiny_model_dir, personal=tmp_path / "f")
     with pytest.raises(InputError, match="cannot create the data folder"):
         nextword.load(tiny_model_dir, personal=tmp_path / "f" / "sub")
+
+
+def test_a_personal_folder_and_a_model_folder_under_home_are_expanded(tiny_model_dir, tmp_path, monkeypatch):
+    """The README's own example, ``load(personal="~/.local/share/nextword")``, made a folder
+    named ``~`` in the working directory."""
+    import shutil
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(tiny_model_dir, tmp_path / "model")
+    model = nextword.load("~/model", personal="~/data")
+    model.learn("the kettle is on the stove")
+    assert (tmp_path / "data" / DB_NAME).exists() and not (tmp_path / "~").exists()
