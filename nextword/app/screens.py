@@ -18,6 +18,7 @@ class ChoiceScreen(ModalScreen[str]):
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 60; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    ChoiceScreen Label { width: 100%; }
     ChoiceScreen Horizontal { height: auto; margin-top: 1; }
     ChoiceScreen Button { margin-right: 2; }
     """

@@ -154,3 +154,18 @@ async def test_saving_over_a_file_another_program_changed_asks_first(new_app, ty
         await pilot.press("ctrl+s")  # saved by us since: no question
         await settle(app, pilot)
         assert not isinstance(app.screen, ChoiceScreen)
+
+
+async def test_a_long_question_is_shown_whole(new_app, settle):
+    """The questions were cut at the dialog's edge ("... Recover th")."""
+    from textual.widgets import Label
+
+    question = ("notes.txt was changed by another program since it was opened. Save over those "
+                "changes? The words at the end of this question must be visible too.")
+    app = new_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ChoiceScreen(question, [("overwrite", "Save over it"), ("cancel", "Cancel")]))
+        await settle(app, pilot)
+        label = app.screen.query_one(Label)
+        box = label.parent.content_region
+        assert label.region.right <= box.right and label.region.height * box.width >= len(question)
