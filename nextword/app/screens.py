@@ -45,6 +45,7 @@ class PathScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PathScreen { align: center middle; }
     PathScreen > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    PathScreen Label { width: 100%; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="path-cancel")]
 
@@ -86,6 +87,7 @@ class LearnedScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     LearnedScreen { align: center middle; }
     LearnedScreen > Vertical { width: 70; height: 80%; border: thick $accent; background: $surface; padding: 0 1; }
+    LearnedScreen Label { width: 100%; }
     LearnedScreen DataTable { height: 1fr; }
     """
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="learned-close"),

@@ -162,10 +162,17 @@ async def test_a_long_question_is_shown_whole(new_app, settle):
 
     question = ("notes.txt was changed by another program since it was opened. Save over those "
                 "changes? The words at the end of this question must be visible too.")
+    from nextword.app.screens import LearnedScreen
+
     app = new_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(ChoiceScreen(question, [("overwrite", "Save over it"), ("cancel", "Cancel")]))
-        await settle(app, pilot)
-        label = app.screen.query_one(Label)
-        box = label.parent.content_region
-        assert label.region.right <= box.right and label.region.height * box.width >= len(question)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for screen in (ChoiceScreen(question, [("overwrite", "Save over it"), ("cancel", "Cancel")]),
+                       PathScreen(question), LearnedScreen([(f"word{i}", 3, True) for i in range(2_000)], print)):
+            app.push_screen(screen)
+            await settle(app, pilot)
+            label = app.screen.query_one(Label)
+            box = label.parent.content_region
+            assert label.region.right <= box.right, screen
+            assert label.region.height * box.width >= len(str(label.render())), screen
+            app.pop_screen()
+            await settle(app, pilot)
