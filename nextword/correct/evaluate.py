@@ -101,26 +101,32 @@ def score_sentences(correct_tokens: Callable[[list[str]], list[str]],
 
 def evaluate_file(corrector, path: str | Path) -> dict:
     """The correction figures for one typo file, pairs or sentences by its content."""
-    if is_sentence_file(path):
-        res = score_sentences(corrector.correct_tokens, read_sentences(path))
+    sentences = is_sentence_file(path)
+    items = read_sentences(path) if sentences else read_pairs(path)
+    if not items:  # figures of nothing would read as 0 % (or 100 %)
+        raise InputError(f"{path} holds no typo<TAB>intended pairs or clean<TAB>noisy sentences to score")
+    if sentences:
+        res = score_sentences(corrector.correct_tokens, items)
         res["kind"] = "sentences"
     else:
-        res = score_pairs(corrector.correct, read_pairs(path))
+        res = score_pairs(corrector.correct, items)
         res["kind"] = "pairs"
     res["file"] = str(path)
     return res
 
 
 def is_typo_file(path: str | Path) -> bool:
-    """Whether ``path`` is a typo file (pairs or sentences, tab-separated) rather than plain
-    text for language-model evaluation."""
+    """Whether ``path`` is a typo file (pairs or sentences, tab-separated: a ``.tsv`` file, or
+    most of its first lines) rather than plain text for language-model evaluation."""
     try:
         with open(path, encoding="utf-8") as fh:
             head = [fh.readline() for _ in range(20)]
     except (OSError, UnicodeDecodeError):
         return False
     lines = [line for line in head if line.strip()]
-    return bool(lines) and all(line.count("\t") == 1 for line in lines)
+    # a stray line (a heading, a broken pair) does not make a typo file plain text
+    tabbed = sum(line.count("\t") == 1 for line in lines)
+    return bool(lines) and (Path(path).suffix.lower() == ".tsv" or tabbed >= 0.8 * len(lines))
 
 
 def evaluate_typo_files(model, paths: Sequence[str | Path]) -> list[dict]:

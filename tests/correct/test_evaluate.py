@@ -105,6 +105,19 @@ def test_typo_files_are_told_apart_from_plain_text(tmp_path):
     assert is_typo_file(TYPOS / "norvig-testset1.tsv")
     assert is_typo_file(TYPOS / "context-heldout.tsv")
     assert not is_typo_file(tmp_path / "missing.tsv")
+    stray = tmp_path / "stray.txt"  # one line of ten is no pair: still a typo file, not prose
+    stray.write_text("teh\tthe\n" * 9 + "a heading\n", "utf-8")
+    assert is_typo_file(stray)
+
+
+def test_a_typo_file_with_nothing_to_score_is_an_error_not_zero_percent(tiny_model, tmp_path):
+    """A file of phrase pairs (none a single word) was scored 0.0 % top-1."""
+    from nextword.errors import InputError
+
+    phrases = tmp_path / "phrases.tsv"
+    phrases.write_text("a lot of\talot\nin order to\tinorder\n", "utf-8")
+    with pytest.raises(InputError, match="no typo<TAB>intended pairs"):
+        evaluate_file(Corrector(tiny_model), phrases)
 
 
 def test_evaluate_typo_files_gives_one_result_per_file(tiny_model):
