@@ -21,24 +21,18 @@ if TYPE_CHECKING:
     from nextword.app.editor import NextwordApp
 
 
-def read_document(path: Path) -> str:
-    """The text of ``path`` ("" for a file that does not exist yet). Raises ``OSError`` or
-    ``UnicodeDecodeError``."""
+def read_document(path: Path) -> tuple[str, str]:
+    """The text of ``path`` with "\n" line breaks ("" for a file that does not exist yet), and
+    the line ending the file mostly uses: "\r\n" (Windows) or "\n". The editor works in "\n"
+    and saves in the file's own, so a Windows file saved is not rewritten line by line. One
+    read of the file. Raises ``OSError`` or ``UnicodeDecodeError``."""
     if not path.exists():
-        return ""
-    return path.read_text("utf-8")
-
-
-def line_ending(path: Path) -> str:
-    """The line ending ``path`` mostly uses: "\r\n" (Windows) or "\n" (also for a new file).
-    The editor works in "\n" and saves in the file's own, so a Windows file saved is not
-    rewritten line by line."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return "\n"
-    crlf = data.count(b"\r\n")
-    return "\r\n" if crlf and crlf * 2 >= data.count(b"\n") else "\n"
+        return "", "\n"
+    with path.open(encoding="utf-8", newline="") as fh:  # line breaks as they are on disk
+        raw = fh.read()
+    crlf = raw.count("\r\n")
+    newline = "\r\n" if crlf and crlf * 2 >= raw.count("\n") else "\n"
+    return raw.replace("\r\n", "\n").replace("\r", "\n"), newline
 
 
 def check_document(path: Path) -> None:
@@ -78,7 +72,7 @@ class DocumentFile:
         self.saved_text = ""
         self.autosaved_text: str | None = None
         self.opened: set[str] = set()  # the paragraphs the file had when opened (learned on save)
-        self.newline = "\n"  # the file's line ending, kept when saving (``line_ending``)
+        self.newline = "\n"  # the file's line ending, kept when saving (``read_document``)
 
     def start(self) -> None:
         """Show the document the app was started on (and offer a crash's unsaved text)."""
@@ -92,13 +86,13 @@ class DocumentFile:
         """Load ``path`` into the editor (False after telling the user it cannot be read)."""
         app = self.app
         try:
-            text = read_document(path)
+            text, newline = read_document(path)
         except (OSError, UnicodeDecodeError) as exc:
             app.notify(f"Cannot open {path}: {exc}", severity="error")
             return False
         self.path = path
         self.saved_text = text
-        self.newline = line_ending(path)
+        self.newline = newline
         self.autosaved_text = None
         self.opened = set(split_paragraphs(text))
         app.editor.load_text(text)
@@ -166,7 +160,7 @@ class DocumentFile:
         if self.path is None:
             return False
         try:
-            return read_document(self.path) != self.saved_text
+            return read_document(self.path)[0] != self.saved_text
         except (OSError, UnicodeDecodeError):
             return False  # gone or unreadable: saving writes it anew (or says why it cannot)
 
