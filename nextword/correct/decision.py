@@ -84,7 +84,7 @@ class WordCorrector:
         context only its last characters matter here (a capital after them is a name)."""
         if not should_check(typed, self.model.user_words, self.params.max_word):
             return typed
-        if self._fine(typed.lower()) or is_date_abbreviation(typed):
+        if self._kept(typed):
             return typed
         return self._settled_without_context(typed, context)
 
@@ -151,6 +151,12 @@ class WordCorrector:
         """Whether ``low`` is a vocabulary word commonly confused with another one."""
         return low in self.tok.ids and any(w in self.tok.ids for w in confusables(low))
 
+    def _kept(self, typed: str) -> bool:
+        """A word autocorrect keeps as typed without asking the language model, and that
+        ``correct`` lists first: a vocabulary word clearly commoner than its neighbours
+        (``_clearly_fine``), or a capitalised day or month abbreviation (``Tue``)."""
+        return self._fine(typed.lower()) or is_date_abbreviation(typed)
+
     def _clearly_fine(self, low: str) -> bool:
         """A vocabulary word far more frequent than every near neighbour (by unigram and channel)
         is kept without asking the language model: context rarely overturns such a gap. A word
@@ -206,7 +212,7 @@ class WordCorrector:
         prior = None
         if context.strip():
             prior = LogView(probs) if probs is not None else self.scorer.log_prior(context)
-        fine = self._fine(word.lower()) or is_date_abbreviation(word)
+        fine = self._kept(word)
         # a misspelling's readings are many and far; a vocabulary word's few and near (and it
         # mostly comes first itself): only the former's widen the pool (``rank_pool``)
         unknown = self.scorer.search.candidates(word.lower()).typed_id < 0

@@ -6,8 +6,8 @@ user's dictionary words alone (``word_spans``, ``should_check``), and writes a r
 the typed case (``match_case``). An unknown word regularly formed from known ones
 (``regular_form``, ``same_word``) or written with a capital inside a sentence
 (``looks_like_name``) is harder to replace; a capitalised day or month abbreviation
-(``is_date_abbreviation``) is kept, and first among its readings. Words are the package's one word pattern
-(``nextword.text.words``).
+(``is_date_abbreviation``) is kept, and first among its readings. Words are the package's one
+word pattern (``nextword.text.words``).
 """
 
 from __future__ import annotations
