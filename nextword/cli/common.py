@@ -1,5 +1,5 @@
 """What several subcommands share: the argument parser class, the ``--model`` option and the
-type of a count option (``at_least``)."""
+argparse types of numeric flags (``number_type``, ``at_least``)."""
 
 from __future__ import annotations
 
