@@ -143,9 +143,7 @@ class CandidateSearch:
         # mistyped: "begining" is a keystroke off "beginning" (clitics are certain: "printer's"
         # stays though "painter's" is one slip away, and so are other forms of the same word:
         # "transcribed" stays though "transcribes" is)
-        if form is not None and (form[1] == "clitic" or not any(
-                w != form[0] and is_single_edit(typed, w) and not same_word(w, form[0], self.tok.ids)
-                for w in words)):
+        if form is not None and (form[1] == "clitic" or not self._slip_of_another(typed, form[0], words)):
             regular = self.tok.ids[form[0]]
         lexicon = []
         # a word the training text showed may still be a misspelling (``miniscule``) unless
@@ -154,6 +152,19 @@ class CandidateSearch:
             lexicon = sorted(single_edits(typed) & self._lexicon_words)
         return WordCandidates(ids, words, min_edits, limit, typed_id, splits, two_edit_ceiling,
                               maybe_one, regular, lexicon)
+
+    def _slip_of_another(self, typed: str, stem: str, words: list[str]) -> bool:
+        """Whether an unknown inflection or compound of ``stem`` is one slip from another word:
+        one of the vocabulary candidates ``words`` or, when the word list lacks ``typed``, a
+        word of the list (``masssacred`` is ``massacred`` mistyped, not ``mass`` + ``sacred``).
+        Other forms of the same word do not count (``transcribed`` stays though
+        ``transcribes`` is a slip away), nor listed words with an apostrophe
+        (``bathtubs`` is no slip of ``bathtub's``)."""
+        near = [w for w in words if is_single_edit(typed, w)]
+        listed = english_words()
+        if typed not in listed:
+            near += [w for w in single_edits(typed) & listed if "'" not in w]
+        return any(w != stem and not same_word(w, stem, self.tok.ids) for w in near)
 
     def _channel_ceiling(self, typed: str, rows: np.ndarray, edits: np.ndarray) -> np.ndarray:
         """An upper bound on log P(typed | word) for the index words at ``rows``, each at least

@@ -29,6 +29,32 @@ def test_an_unknown_form_of_a_known_word_stays_though_a_sibling_form_is_a_slip_a
         assert search.candidates(w + "d").regular == tok.ids[w]
 
 
+def test_a_form_one_slip_from_a_listed_word_outside_the_vocabulary_is_that_word_mistyped(fresh_model):
+    """``masssacred`` is ``mass`` + ``sacred`` run together only by accident: one slip from the
+    listed ``massacred``, it is that word mistyped, as a slip of a vocabulary word would be."""
+    from nextword.correct.rules import regular_form
+
+    tok = fresh_model.tokenizer
+    listed = english_words()
+    # listed words outside the vocabulary whose letters, one doubled, make a compound of known words
+    cases = []
+    for word in sorted(listed):
+        if word in tok.ids or not word.isalpha() or len(word) < 9:
+            continue
+        for i in range(4, len(word) - 4):
+            typed = word[:i] + word[i] + word[i:]
+            form = regular_form(typed, tok.ids, listed)
+            if typed not in listed and form is not None and form[1] == "compound":
+                cases.append((typed, word))
+                break
+        if len(cases) == 3:
+            break
+    assert cases
+    search = Corrector(fresh_model).scorer.search
+    for typed, word in cases:
+        assert search.candidates(typed).regular == -1, (typed, word)
+
+
 def test_pruned_search_finds_the_same_best_candidate_as_scoring_every_word(search):
     p = search.params
     prior = search.log_unigram
