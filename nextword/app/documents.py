@@ -178,11 +178,7 @@ class DocumentFile:
         """Save, asking for a path when the document has none, before replacing another file
         with it, and before saving over changes another program made to the file."""
         if self.path is not None:
-            if self.changed_on_disk():
-                self._save_over(self.path, f"{self.path.name} was changed by another program since it "
-                                           "was opened. Save over those changes?")
-            else:
-                self.save_to(self.path)
+            self._save_in_place()
             return
 
         def chosen(value: str | None) -> None:
@@ -199,8 +195,18 @@ class DocumentFile:
     def save_or_ask(self) -> bool:
         """Save; False when that failed or a question is still to be answered (the path, or
         whether to save over another program's changes)."""
-        if self.path is None or self.changed_on_disk():
+        if self.path is None:
             self.save()
+            return False
+        return self._save_in_place()
+
+    def _save_in_place(self) -> bool:
+        """Save to the document's own file, or ask first when another program changed it
+        (one read of the file); False when the save failed or the question is open."""
+        assert self.path is not None
+        if self.changed_on_disk():
+            self._save_over(self.path, f"{self.path.name} was changed by another program since it "
+                                       "was opened. Save over those changes?")
             return False
         return self.save_to(self.path)
 
