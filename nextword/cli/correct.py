@@ -1,6 +1,7 @@
-"""``nextword correct``: ranked candidates for one word, or autocorrect a whole file.
+"""``nextword correct``: ranked candidates for one word, or autocorrect a text or a whole file.
 
     nextword correct WORD [--context TEXT] [-k N] [--json]
+    nextword correct "some text"                # several words: the text autocorrected
     nextword correct --file F [--in-place]      # corrected text to stdout, or back into F
                                                 # (the original kept as F.bak)
 """
@@ -24,7 +25,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``correct`` sub-command to the ``nextword`` argument parser."""
     p = subparsers.add_parser("correct", help="print correction candidates, or correct a file",
                               description=__doc__.splitlines()[0])
-    p.add_argument("word", nargs="?", help="the typed word to correct")
+    p.add_argument("word", nargs="?",
+                   help="the typed word to correct (several words: the text is autocorrected)")
     p.add_argument("--context", default="", metavar="TEXT", help="the text typed before WORD")
     p.add_argument("-k", type=at_least(1), default=3, help="how many candidates to print (default 3)")
     p.add_argument("--json", action="store_true", help="print the candidates as JSON")
@@ -41,11 +43,23 @@ def check_args(args: argparse.Namespace) -> None:
         raise InputError("give a WORD to correct or --file F")
     if args.file is not None and args.word is not None:
         raise InputError("give either a WORD or --file F, not both")
+    if args.context and args.word is not None and is_text(args.word):
+        raise InputError("--context goes with one WORD: give the whole text to correct instead")
     if args.in_place and args.file is None:
         raise InputError("--in-place needs --file F")
-    if args.word is not None and ("/" in args.word or "\\" in args.word) and Path(args.word).is_file():
+    if args.word is not None and looks_like_path(args.word) and Path(args.word).is_file():
         # a path is no typed word: what was meant is surely the file
         raise InputError(f"{args.word} is a file: autocorrect it with --file {args.word}")
+
+
+def is_text(word: str) -> bool:
+    """Several words given as WORD: a text to autocorrect, not one word to rank candidates for."""
+    return len(word.split()) > 1
+
+
+def looks_like_path(word: str) -> bool:
+    """A folder separator or a file name's suffix (``notes.txt``), not a word's full stop."""
+    return "/" in word or "\\" in word or bool(Path(word).suffix.strip("."))
 
 
 def read_text(path: Path) -> str:
@@ -68,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``nextword correct``; returns the exit code."""
     check_args(args)
     model = load_model(args)
+    if args.file is None and is_text(args.word):
+        fixed = model.autocorrect(args.word)
+        print(json.dumps({"text": fixed}) if args.json else fixed)
+        return 0
     if args.file is None:
         out = model.correct(args.word, args.context, args.k)
         if args.json:

@@ -297,3 +297,21 @@ def test_the_words_after_a_close_call_help_decide_it():
     assert c.autocorrect("this is why manhal") == "this is why manhal"
     c.params = replace(c.params, right_words=0)
     assert c.autocorrect("this is why manhal pages are") == "this is why manhal pages are"
+
+
+def test_cli_given_a_bare_file_name_in_this_folder_points_to_file(tiny_model_dir, tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("teh end\n", "utf-8")
+    assert cli_main(["correct", "notes.txt", "--model", str(tiny_model_dir)]) == 2
+    assert "--file notes.txt" in capsys.readouterr().err
+
+
+def test_cli_given_several_words_autocorrects_them_as_a_text(tiny_model_dir, capsys):
+    # they were ranked as one "word" and printed back unchanged with a score of 0
+    assert cli_main(["correct", "Teh system, and teh end.", "--model", str(tiny_model_dir)]) == 0
+    assert capsys.readouterr().out == "The system, and the end.\n"
+    assert cli_main(["correct", "this is teh end", "--json", "--model", str(tiny_model_dir)]) == 0
+    assert capsys.readouterr().out.strip() == '{"text": "this is the end"}'
+    assert cli_main(["correct", "teh end", "--context", "this is", "--model", str(tiny_model_dir)]) == 2
+    assert "--context goes with one WORD" in capsys.readouterr().err
