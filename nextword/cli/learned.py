@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{args.forget!r} was not learned")
         print(f"forgot {args.forget!r} in {data_dir()}")
         return 0
-    rows = model.personal.vocab.learned()
+    rows = model.learned()
     if not rows:
         print(f"nothing learned yet in {data_dir()}")
         return 0

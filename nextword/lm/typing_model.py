@@ -272,6 +272,11 @@ class TypingModel:
         None everything learned (the dictionary and blocked words stay)."""
         self.learner.forget(word)
 
+    def learned(self) -> list[tuple[str, int, bool]]:
+        """(word, count, is new) of every word learned from the user, new words first, then by
+        count; each word as the user writes it, else in its usual case (``London``, ``I``)."""
+        return [(self.display(w), n, new) for w, n, new in self.personal.vocab.learned()]
+
     def _get_corrector(self) -> Corrections | None:
         if self._corrector is None and self.corrector_factory is not None:
             self._corrector = self.corrector_factory(self)

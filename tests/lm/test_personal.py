@@ -55,6 +55,18 @@ def test_forgetting_one_word_removes_it_and_nothing_else(fresh_model):
     assert "Siobhan" not in learned and "Aoife" in learned
 
 
+def test_learned_words_are_listed_as_the_user_writes_them_or_in_their_usual_case(fresh_model):
+    # vocabulary words written once were listed lower-cased ("i", "london")
+    capitalised = next(form for low, form in fresh_model.tokenizer.case.items() if form == low.capitalize())
+    fresh_model.learn(f"I met Siobhan and {capitalised} there. Then i said GitHub, GitHub and GitHub.")
+    listed = {w: (n, new) for w, n, new in fresh_model.learned()}
+    assert listed["Siobhan"] == (1, True) and listed["I"] == (2, False)
+    assert listed[capitalised] == (1, False)
+    if "github" in fresh_model.tokenizer.ids:  # written the same way three times: the user's case
+        assert "GitHub" in listed
+    assert list(listed)[0] in ("Siobhan", "GitHub")  # new words first
+
+
 def test_forgetting_a_word_never_learned_says_so(fresh_model):
     fresh_model.learn("Siobhan met Aoife.")
     word = next(w for w in fresh_model.tokenizer.ids if w.isalpha() and w not in ("siobhan", "met", "aoife"))
