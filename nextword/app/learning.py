@@ -149,7 +149,7 @@ class Learning:
             self.personal.forget(word)
             self.app.editor.request_suggestion()
 
-        self.app.push_screen(LearnedScreen(self.personal.learned(), forget))
+        self.app.push_screen(LearnedScreen(self.personal.model.learned(), forget))
 
     def adapt(self) -> None:
         """Adapt my model: train a model of your own from the model in use on everything learned
