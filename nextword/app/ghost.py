@@ -62,8 +62,11 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
     low = partial.lower()
     if partial and not model.knows_prefix(low):
         # no word of the vocabulary or of the user's continues it: only the char model can
-        # (suggest() would also search corrections, which never continue the typed prefix)
-        words = [w for w, _ in model.char_complete(low, 2) if w not in model.blocked]
+        # (suggest() would also search corrections, which never continue the typed prefix),
+        # and only with a guess likelier than the word ending here: a name typed in full
+        # gets no stray letters
+        end = model.char_end_logprob(low)
+        words = [w for w, s in model.char_complete(low, 2) if s > end and w not in model.blocked]
         return completion_ghost(partial, words)
     top = model.suggest(text, 1)
     if not top:

@@ -68,10 +68,31 @@ class CharModel:
             memo[key] = self._complete(prefix, n, beam, max_len)
         return list(memo[key])
 
+    @torch.inference_mode()
+    def end_logprob(self, prefix: str) -> float:
+        """Log-probability that the word ends right after ``prefix`` (lower-cased), on the
+        scale of ``complete``'s scores: a completion scoring below it is a worse guess than
+        the word as typed (``Xiaoming`` -> ``Xiaomings``)."""
+        if self.lm is None or not prefix or len(prefix) > 64:
+            return float("-inf")
+        memo = derived(self.lm, "completions", list(self.lm.parameters()), dict)
+        key = ("end", prefix)
+        if key not in memo:
+            if len(memo) >= MEMO:
+                memo.clear()
+            lp, _ = self.lm.log_probs(torch.tensor([self._ids(" " + prefix)]))
+            memo[key] = float(lp[0, -1].double().numpy()[self._ends()].max())
+        return memo[key]
+
+    def _ends(self) -> np.ndarray:
+        """Which characters end a word (the unknown character never does)."""
+        ends = np.array([not (c.isalnum() or c == "'") for c in self.tokenizer.chars])
+        ends[0] = False
+        return ends
+
     def _complete(self, prefix: str, n: int, beam: int, max_len: int) -> list[tuple[str, float]]:
         chars = self.tokenizer.chars
-        ends = np.array([not (c.isalnum() or c == "'") for c in chars])
-        ends[0] = False  # the unknown character never ends a word
+        ends = self._ends()
         lp, state = self.lm.log_probs(torch.tensor([self._ids(" " + prefix)]))
         beams = [(prefix, 0.0)]
         last = lp[:, -1]                 # (beams, vocab)

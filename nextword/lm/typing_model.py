@@ -73,6 +73,7 @@ class TypingModel:
         # the char LSTM's questions: log P(word) as a whole word, of many words at once, and
         # the words a prefix may become (beam search); see ``CharModel``
         self.char_logprob, self.char_logprobs, self.char_complete = self.chars.logprob, self.chars.logprobs, self.chars.complete
+        self.char_end_logprob = self.chars.end_logprob
         self.unigram = unigram
         self.config = config or {}
         self.path = path
