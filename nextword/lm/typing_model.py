@@ -47,6 +47,10 @@ class Corrections(Protocol):
 
 
 MIXTURE_PARTS = ("lstm", "ngram", "cache", "phrase_cache", "user_ngram")
+# a correction of the word being typed that the corrector gives less than 1 in 10,000 against
+# the letters as typed is noise in the suggestions (a name typed in full, ``Siobhan``, was
+# offered ``Sobbing`` at e^-28); the slot goes to a completion
+HOPELESS_CORRECTION = -9.2
 
 
 def normalised_weights(weights: dict[str, float], present: list[str]) -> dict[str, float]:
@@ -321,7 +325,7 @@ def more_for_partial(model: TypingModel, text: str, partial: str, start: bool, n
         context = text[: len(text) - len(partial)]
         for s in corrector.correct(partial, context, k=n, probs=probs[: model.tokenizer.vocab_size],
                                    prefix=True):
-            if s.word.lower() not in seen and s.word.lower() != partial.lower():
+            if s.word.lower() not in seen and s.word.lower() != partial.lower() and s.score > HOPELESS_CORRECTION:
                 out.append(Suggestion(s.word, s.score, "correction"))
                 seen.add(s.word.lower())
     if len(out) < n and model.char_lm is not None:

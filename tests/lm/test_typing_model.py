@@ -301,3 +301,18 @@ def test_char_completions_are_remembered_until_the_char_model_changes(tiny_model
         for p in model.char_lm.parameters():
             p.mul_(0.0)  # a char model that predicts nothing in particular
     assert model.char_complete("qzx", 3) != first
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return nextword.load()
+
+
+def test_hopeless_corrections_of_a_word_being_typed_are_not_suggested(bundled):
+    # "Siobhan" typed in full was offered Sobbing and Soybean at e^-28 against itself
+    for text in ("I met Siobhan", "run kubectl"):  # subject at e^-17
+        assert not [s for s in bundled.suggest(text) if s.kind == "correction"]
+    # the slots go to the char model's guesses (a name's possessive may be next)
+    assert len(bundled.suggest("I met Siobhan")) == 3
+    # a plain slip is still corrected, with its runners-up
+    assert [s.word for s in bundled.suggest("the quikc")] == ["quick", "quack", "quiet"]
