@@ -62,11 +62,9 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
     low = partial.lower()
     if partial and not model.knows_prefix(low):
         # no word of the vocabulary or of the user's continues it: only the char model can
-        # (suggest() would also search corrections, which never continue the typed prefix),
-        # and only with a guess likelier than the word ending here: a name typed in full
-        # gets no stray letters
-        end = model.char_end_logprob(low)
-        words = [w for w, s in model.char_complete(low, 2) if s > end and w not in model.blocked]
+        # (suggest() would also search corrections, which never continue the typed prefix)
+        declined = declined_guesses(model, low)
+        words = [w for w, _ in model.char_complete(low, 2) if w not in declined and w not in model.blocked]
         return completion_ghost(partial, words)
     top = model.suggest(text, 1)
     if not top:
@@ -77,6 +75,27 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
         after = model.suggest(text + " ", 1)
         return " " + after[0].word if after else ""
     return completion_ghost(partial, [top[0].word])
+
+
+def declined_guesses(model, low: str) -> set[str]:
+    """The char model's guesses for ``low``, a prefix no known word continues, that are less
+    likely than the word ending where it is: never a ghost (a name typed in full gets no stray
+    letters: "Xiaoming" + "s"), though the bar may list them (a possessive may come next)."""
+    end = model.char_end_logprob(low)
+    return {w for w, s in model.char_complete(low, 3) if s <= end}
+
+
+def candidates_ghost(model, text: str, words: list[str]) -> str:
+    """The ghost from the bar's candidates when the best suggestion gave none (a correction,
+    say): the first that continues the word being typed, but none ``quick_ghost`` declined."""
+    partial = partial_word(text)
+    low = partial.lower()
+    if not partial:
+        return ""  # after a space the ghost is the best next word, or nothing
+    if not model.knows_prefix(low):
+        declined = declined_guesses(model, low)
+        words = [w for w in words if w.lower() not in declined]
+    return completion_ghost(partial, words)
 
 
 def ghost_text(model, text: str, next_char: str = "", phrases: bool = False, kept: str = ""

@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from nextword.app.autocorrect import Autocorrect
 from nextword.app.ghost import (
     SuggestRequest,
-    completion_ghost,
+    candidates_ghost,
     first_word,
     ghost_text,
     rest_of_phrase,
@@ -188,8 +188,10 @@ class SuggestTextArea(TextArea):
         self.app.call_from_thread(self._show_ghost, request, ghost, phrase)
         inside_word = request.next_char.isalnum()
         words = [] if inside_word else [s.word for s in self.model.suggest(request.text, 3)]
+        # no ghost from the best word (a correction, say): a later candidate may continue it
+        fallback = "" if ghost or inside_word else candidates_ghost(self.model, request.text, words)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_candidates, request, words)
+            self.app.call_from_thread(self._show_candidates, request, words, fallback)
 
     def _is_current(self, request: SuggestRequest) -> bool:
         if request.version != self.version or request.location != self.cursor_location:
@@ -210,14 +212,12 @@ class SuggestTextArea(TextArea):
         self._phrase = self.suggestion if phrase else ""
         self.post_message(self.Suggested(list(self.candidates), self.suggestion, latency))
 
-    def _show_candidates(self, request: SuggestRequest, words: list[str]) -> None:
+    def _show_candidates(self, request: SuggestRequest, words: list[str], fallback: str = "") -> None:
         if not self._is_current(request):
             return
         self.candidates = words
-        partial = partial_word(request.text)
-        if not self.suggestion and partial and not self._dismissed:
-            # no ghost from the best word (a correction, say): a later candidate may continue it
-            self.suggestion = completion_ghost(partial, words)
+        if not self.suggestion and fallback and not self._dismissed:
+            self.suggestion = fallback
         self.post_message(self.Suggested(list(words), self.suggestion, None))
 
     def _watch_suggestions_enabled(self, enabled: bool) -> None:

@@ -145,3 +145,18 @@ async def test_fast_typing_ends_with_the_ghost_of_the_final_text(new_app, settle
         await pilot.press(*"the quick", "space", *"bro")  # no waiting between keys
         await settle(app, pilot)
         assert app.editor.suggestion == quick_ghost(app.model, "the quick bro")
+
+
+async def test_a_name_typed_in_full_gets_no_stray_letters_as_ghost(data_dir, type_text):
+    # the bar's char-model guesses ("Xiaomings") came back as the ghost "s" when the word's
+    # own ghost was declined
+    import nextword
+    from nextword.app import make_app
+
+    app = make_app(None, model=nextword.load(), data_directory=data_dir, autosave_seconds=3600)
+    async with app.run_test() as pilot:
+        await type_text(app, pilot, "Then I met Xiaoming")
+        assert any(w.startswith("Xiaoming") for w in app.editor.candidates)  # the bar still has them
+        assert app.editor.suggestion == ""
+        await type_text(app, pilot, " at Kubern")  # a prefix that is no word yet is still completed
+        assert app.editor.suggestion
