@@ -64,7 +64,7 @@ def quick_ghost(model, text: str, next_char: str = "") -> str:
         # no word of the vocabulary or of the user's continues it: only the char model can
         # (suggest() would also search corrections, which never continue the typed prefix)
         declined = declined_guesses(model, low)
-        words = [w for w, _ in model.char_complete(low, 2) if w not in declined and w not in model.blocked]
+        words = [w for w, _ in model.char_complete(low, 3) if w not in declined and w not in model.blocked]
         return completion_ghost(partial, words)
     top = model.suggest(text, 1)
     if not top:
