@@ -54,6 +54,14 @@ def tiny_model(tiny_model_dir):
     return nextword.load(tiny_model_dir)
 
 
+@pytest.fixture(scope="session")
+def bundled_model():
+    """The bundled model, shared: for tests that only ask it (no learning)."""
+    import nextword
+
+    return nextword.load()
+
+
 @pytest.fixture()
 def fresh_model(tiny_model_dir):
     """A model object of its own (tests that change its state)."""

@@ -81,8 +81,9 @@ def declined_guesses(model, low: str) -> set[str]:
     """The char model's guesses for ``low``, a prefix no known word continues, that are less
     likely than the word ending where it is: never a ghost (a name typed in full gets no stray
     letters: "Xiaoming" + "s"), though the bar may list them (a possessive may come next)."""
+    guesses = model.char_complete(low, 3)  # first: its first step gives the word ending's score
     end = model.char_end_logprob(low)
-    return {w for w, s in model.char_complete(low, 3) if s <= end}
+    return {w for w, s in guesses if s <= end}
 
 
 def candidates_ghost(model, text: str, words: list[str]) -> str:

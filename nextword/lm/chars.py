@@ -4,6 +4,8 @@ does not know."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import torch
 
@@ -59,43 +61,51 @@ class CharModel:
         """Up to n whole words that ``prefix`` may become, by beam search over the char LSTM."""
         if self.lm is None or not prefix or len(prefix) > 64:
             return []
-        # the same prefixes come back as the same words are typed again: remember the answers
-        memo = derived(self.lm, "completions", list(self.lm.parameters()), dict)
-        key = (prefix, n, beam, max_len)
-        if key not in memo:
-            if len(memo) >= MEMO:
-                memo.clear()
-            memo[key] = self._complete(prefix, n, beam, max_len)
-        return list(memo[key])
+        return list(self._remember((prefix, n, beam, max_len), lambda: self._complete(prefix, n, beam, max_len)))
 
     @torch.inference_mode()
     def end_logprob(self, prefix: str) -> float:
         """Log-probability that the word ends right after ``prefix`` (lower-cased), on the
         scale of ``complete``'s scores: a completion scoring below it is a worse guess than
-        the word as typed (``Xiaoming`` -> ``Xiaomings``)."""
+        the word as typed (``Xiaoming`` -> ``Xiaomings``). Free after ``complete(prefix)``,
+        whose first step is the same."""
         if self.lm is None or not prefix or len(prefix) > 64:
             return float("-inf")
+        return self._remember(("end", prefix), lambda: self._end_of(self._first_step(prefix)[0]))
+
+    def _remember(self, key: tuple, make):
+        """``make()``, remembered under ``key`` until the char model's weights change: the same
+        prefixes come back as the same words are typed again."""
         memo = derived(self.lm, "completions", list(self.lm.parameters()), dict)
-        key = ("end", prefix)
         if key not in memo:
             if len(memo) >= MEMO:
                 memo.clear()
-            lp, _ = self.lm.log_probs(torch.tensor([self._ids(" " + prefix)]))
-            memo[key] = float(lp[0, -1].double().numpy()[self._ends()].max())
+            memo[key] = make()
         return memo[key]
 
+    @cached_property
     def _ends(self) -> np.ndarray:
         """Which characters end a word (the unknown character never does)."""
         ends = np.array([not (c.isalnum() or c == "'") for c in self.tokenizer.chars])
         ends[0] = False
         return ends
 
+    def _first_step(self, prefix: str):
+        """The char LSTM over " " + ``prefix``: log-probabilities of the next character (1, vocab)
+        and the state after it."""
+        lp, state = self.lm.log_probs(torch.tensor([self._ids(" " + prefix)]))
+        return lp[:, -1], state
+
+    def _end_of(self, last: torch.Tensor) -> float:
+        """The best log-probability among the characters that end a word, in ``last`` (1, vocab)."""
+        return float(last[0].double().numpy()[self._ends].max())
+
     def _complete(self, prefix: str, n: int, beam: int, max_len: int) -> list[tuple[str, float]]:
         chars = self.tokenizer.chars
-        ends = self._ends()
-        lp, state = self.lm.log_probs(torch.tensor([self._ids(" " + prefix)]))
+        ends = self._ends
+        last, state = self._first_step(prefix)  # (beams, vocab)
+        self._remember(("end", prefix), lambda: self._end_of(last))  # end_logprob's answer, for free
         beams = [(prefix, 0.0)]
-        last = lp[:, -1]                 # (beams, vocab)
         finished: list[tuple[str, float]] = []
         for _ in range(max_len - len(prefix)):
             scores = last.double().numpy() + np.array([s for _, s in beams])[:, None]

@@ -35,25 +35,18 @@ def test_the_first_word_of_a_ghost_keeps_the_space_before_it():
     assert first_word("  ") == "" and first_word("") == ""
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    import nextword
-
-    return nextword.load()
-
-
-def test_the_char_models_guess_is_shown_only_when_likelier_than_the_word_ending_there(bundled):
+def test_the_char_models_guess_is_shown_only_when_likelier_than_the_word_ending_there(bundled_model):
     # a name typed in full showed a stray letter: "Then I met Xiaoming" + "s"
     for name in ("Xiaoming", "Siobhan", "iPhone"):
         low = name.lower()
-        assert not bundled.knows_prefix(low)
-        guesses = bundled.char_complete(low, 2)
-        assert guesses and max(s for _, s in guesses) < bundled.char_end_logprob(low)
-        assert quick_ghost(bundled, "Then I met " + name) == ""
+        assert not bundled_model.knows_prefix(low)
+        guesses = bundled_model.char_complete(low, 2)
+        assert guesses and max(s for _, s in guesses) < bundled_model.char_end_logprob(low)
+        assert quick_ghost(bundled_model, "Then I met " + name) == ""
     # a prefix that is no word yet is still completed
-    assert not bundled.knows_prefix("kubern")
-    assert bundled.char_complete("kubern", 1)[0][1] > bundled.char_end_logprob("kubern")
-    assert quick_ghost(bundled, "I like Kubern") != ""
+    assert not bundled_model.knows_prefix("kubern")
+    assert bundled_model.char_complete("kubern", 1)[0][1] > bundled_model.char_end_logprob("kubern")
+    assert quick_ghost(bundled_model, "I like Kubern") != ""
 
 
 def test_inside_a_word_there_is_no_ghost():

@@ -303,16 +303,11 @@ def test_char_completions_are_remembered_until_the_char_model_changes(tiny_model
     assert model.char_complete("qzx", 3) != first
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return nextword.load()
-
-
-def test_hopeless_corrections_of_a_word_being_typed_are_not_suggested(bundled):
+def test_hopeless_corrections_of_a_word_being_typed_are_not_suggested(bundled_model):
     # "Siobhan" typed in full was offered Sobbing and Soybean at e^-28 against itself
     for text in ("I met Siobhan", "run kubectl"):  # subject at e^-17
-        assert not [s for s in bundled.suggest(text) if s.kind == "correction"]
+        assert not [s for s in bundled_model.suggest(text) if s.kind == "correction"]
     # the slots go to the char model's guesses (a name's possessive may be next)
-    assert len(bundled.suggest("I met Siobhan")) == 3
+    assert len(bundled_model.suggest("I met Siobhan")) == 3
     # a plain slip is still corrected, with its runners-up
-    assert [s.word for s in bundled.suggest("the quikc")] == ["quick", "quack", "quiet"]
+    assert [s.word for s in bundled_model.suggest("the quikc")] == ["quick", "quack", "quiet"]
